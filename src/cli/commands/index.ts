@@ -1,0 +1,9 @@
+/** Every CLI verb, in the order `--help` lists them. */
+import type { Command } from 'commander';
+
+import type { CliIo } from '../io';
+
+/** Adds one verb to the program. */
+export type RegisterCommand = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
+
+export const COMMANDS: RegisterCommand[] = [];
