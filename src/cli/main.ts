@@ -5,11 +5,11 @@
 import { Command, CommanderError } from 'commander';
 
 import { ConfigError } from '../config/errors';
+import { SettingsError } from '../server/settings';
 import { EXIT, type CliIo } from './io';
 import { COMMANDS } from './commands';
 
-/** Default config path, relative to the working directory. */
-export const DEFAULT_CONFIG = 'ms-framework-swarm.yaml';
+export { DEFAULT_CONFIG } from './defaults';
 
 /** Builds the program; `setExit` receives the exit code of the verb that ran. */
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -34,6 +34,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof SettingsError) {
+      io.stderr(`swarm-scaler: ${err.message}\n`);
+      return EXIT.usage;
     }
     if (err instanceof ConfigError) {
       io.stderr(`${err.message}\n`);

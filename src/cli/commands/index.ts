@@ -2,8 +2,11 @@
 import type { Command } from 'commander';
 
 import type { CliIo } from '../io';
+import { registerServe } from './serve';
 
 /** Adds one verb to the program. */
 export type RegisterCommand = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [
+  registerServe,
+];

@@ -1,0 +1,103 @@
+/**
+ * Starts the whole service in one process: exporter, scaler with its store, pool driver and the
+ * HTTP server, and stops them in reverse order.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { collectDefaultMetrics, Registry } from 'prom-client';
+
+import type { SwarmConfig } from '../config/model';
+import { createExporter, type Exporter } from '../exporter';
+import type { Logger } from '../log';
+import { createDriver } from '../pool';
+import type { PoolDriver } from '../pool/driver';
+import { createScaler, type ScalerService } from '../scaler';
+import { createApp } from './app';
+import type { ServiceSettings } from './settings';
+
+/** A running service. */
+export interface RunningService {
+  /** Port the HTTP server listens on (useful with port 0). */
+  port: number;
+  registry: Registry;
+  stop(): Promise<void>;
+}
+
+/** Starts every part; resolves once the HTTP server listens. */
+export async function startService(
+  config: SwarmConfig,
+  settings: ServiceSettings,
+  logger: Logger,
+): Promise<RunningService> {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'swarm_scaler_process_' });
+
+  const driver: PoolDriver = createDriver(config, {
+    logger: logger.child({ component: 'pool' }),
+    registry,
+    natsUrl: settings.natsUrl,
+    env: settings.env,
+  });
+  await driver.start();
+
+  const scaler: ScalerService = await createScaler({
+    config,
+    registry,
+    logger: logger.child({ component: 'scaler' }),
+    driver,
+    databaseUrl: settings.databaseUrl,
+    dataDir: settings.dataDir,
+    alertmanagerUrl: settings.alertmanagerUrl,
+    auth: settings.auth,
+    dryRun: settings.dryRun,
+  });
+
+  const exporter: Exporter = createExporter({
+    config,
+    registry,
+    logger: logger.child({ component: 'exporter' }),
+    natsUrl: settings.natsUrl,
+    subjectPrefix: settings.telemetryPrefix,
+    queueGroup: settings.queueGroup,
+    natsMonitorUrl: settings.natsMonitorUrl,
+    databaseUrl: settings.probeDatabaseUrl,
+  });
+
+  const app = createApp({ registry, logger, scalerRouter: scaler.router, isReady: () => scaler.isReady() });
+  const server = await listen(app, settings.host, settings.port);
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ host: settings.host, port, store: settings.databaseUrl ? 'postgresql' : 'pglite' }, 'http server listening');
+
+  await scaler.start();
+  await exporter.start();
+  logger.info({ driver: driver.kind, config: config.source.file }, 'service started');
+
+  return {
+    port,
+    registry,
+    async stop() {
+      logger.info('service stopping');
+      await closeServer(server);
+      await exporter.stop();
+      await scaler.stop();
+      await driver.stop();
+      logger.info('service stopped');
+    },
+  };
+}
+
+function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
