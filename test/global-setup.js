@@ -3,8 +3,19 @@
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
+const REQUIRED_BINARIES = ['promtool', 'prometheus', 'amtool', 'prometheus-alertmanager'];
+
 module.exports = async function globalSetup() {
   const root = path.join(__dirname, '..');
+  const missing = REQUIRED_BINARIES.filter(
+    (name) => spawnSync('sh', ['-c', `command -v ${name}`]).status !== 0,
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `missing ${missing.join(', ')}: install Debian's prometheus and prometheus-alertmanager ` +
+        'packages, or run `bash .ci/run`, which installs them and then runs the tests',
+    );
+  }
   const result = spawnSync(
     process.execPath,
     [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
