@@ -1,0 +1,34 @@
+/**
+ * The generator: runs the ordered steps over a swarm config and returns the output files.
+ */
+import { basename } from 'node:path';
+
+import type { SwarmConfig } from '../config/model';
+import { collectAlerts } from './collect-alerts';
+import { resolveOptions, type GenerateOptions } from './options';
+import { emptyResult, type GenerationResult, type GeneratorStep } from './result';
+import { STEPS } from './steps';
+
+/** Scrape job of `swarm-scaler serve`; the exporter alerts and dashboards select on it. */
+export const SCRAPE_JOB = 'swarm-scaler';
+
+/** Generates every output file for `config`; the same input always gives the same bytes. */
+export function generate(
+  config: SwarmConfig,
+  overrides: Partial<GenerateOptions> = {},
+  steps: readonly GeneratorStep[] = STEPS,
+): GenerationResult {
+  const options = resolveOptions(overrides);
+  const context = {
+    config,
+    options,
+    alerts: collectAlerts(config, SCRAPE_JOB),
+    sourceName: basename(config.source.file),
+  };
+  const result = emptyResult();
+  for (const step of steps) {
+    if (step.formats.includes(options.format)) step.apply(context, result);
+  }
+  result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return result;
+}
