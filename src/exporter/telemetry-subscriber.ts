@@ -1,0 +1,147 @@
+/**
+ * The exporter's NATS side: connects (retrying in the background while NATS is unreachable),
+ * subscribes to events in a queue group and to snapshots without one, and counts the
+ * connection's troubles.
+ *
+ * Events are queue-grouped so that replicas share them; snapshots go to every replica, because
+ * a gauge must show the same value whichever replica Prometheus scrapes.
+ */
+import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+
+import type { Logger } from '../log';
+import { snapshotSubject, telemetryWildcard } from '../telemetry/subjects';
+import type { TelemetryIngest } from './ingest';
+import type { SelfMetrics } from './self-metrics';
+
+export interface TelemetrySubscriberOptions {
+  natsUrl: string;
+  prefix: string;
+  queueGroup: string;
+  ingest: TelemetryIngest;
+  self: SelfMetrics;
+  logger: Logger;
+  /** Delay before the first retry of a failed connect; doubles up to `maxRetryDelayMs`. */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+}
+
+/** Pending messages on a subscription above which nats.js reports a slow consumer. */
+const SLOW_CONSUMER_PENDING = 200_000;
+
+/** Keeps the telemetry subscriptions alive for the exporter's lifetime. */
+export class TelemetrySubscriber {
+  private nc?: NatsConnection;
+  private subscriptions: Subscription[] = [];
+  private retryTimer?: NodeJS.Timeout;
+  private stopped = false;
+  private failures = 0;
+
+  constructor(private readonly options: TelemetrySubscriberOptions) {}
+
+  /** The current connection, or undefined while not connected. */
+  get connection(): NatsConnection | undefined {
+    return this.nc;
+  }
+
+  /** Tries to connect once; on failure logs one warning and keeps retrying in the background. */
+  async start(): Promise<void> {
+    await this.attempt();
+  }
+
+  /** Stops retrying, drains the subscriptions (so accepted messages are applied) and closes. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    const nc = this.nc;
+    this.nc = undefined;
+    if (nc && !nc.isClosed()) await nc.drain().catch(() => nc.close());
+    this.options.self.connected.set(0);
+  }
+
+  private async attempt(): Promise<void> {
+    if (this.stopped) return;
+    const { natsUrl, logger } = this.options;
+    try {
+      const nc = await connect({
+        servers: natsUrl,
+        name: 'swarm-scaler-exporter',
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 1000,
+        timeout: 2000,
+      });
+      if (this.stopped) {
+        await nc.close();
+        return;
+      }
+      this.attach(nc);
+      if (this.failures > 0) logger.info({ natsUrl, attempts: this.failures + 1 }, 'nats connected');
+      this.failures = 0;
+    } catch (err) {
+      if (this.failures === 0) logger.warn({ err, natsUrl }, 'nats unreachable, retrying');
+      else logger.debug({ err, natsUrl, attempts: this.failures + 1 }, 'nats still unreachable');
+      this.failures++;
+      this.scheduleRetry();
+    }
+  }
+
+  private scheduleRetry(): void {
+    const base = this.options.retryDelayMs ?? 500;
+    const max = this.options.maxRetryDelayMs ?? 5000;
+    const delay = Math.min(max, base * 2 ** Math.min(this.failures - 1, 10));
+    this.retryTimer = setTimeout(() => void this.attempt(), delay);
+    this.retryTimer.unref();
+  }
+
+  private attach(nc: NatsConnection): void {
+    const { prefix, queueGroup, ingest } = this.options;
+    const snapshots = snapshotSubject(prefix);
+    this.nc = nc;
+    this.options.self.connected.set(1);
+    this.subscriptions = [
+      nc.subscribe(telemetryWildcard(prefix), {
+        queue: queueGroup,
+        slow: SLOW_CONSUMER_PENDING,
+        callback: (err, msg) => {
+          // Snapshots also match the wildcard; they are taken from the subscription below.
+          if (err || msg.subject === snapshots) return;
+          ingest.handleEventMessage(msg.subject, msg.data);
+        },
+      }),
+      nc.subscribe(snapshots, {
+        slow: SLOW_CONSUMER_PENDING,
+        callback: (err, msg) => {
+          if (!err) ingest.handleSnapshotMessage(msg.data);
+        },
+      }),
+    ];
+    void this.watchStatus(nc);
+  }
+
+  private async watchStatus(nc: NatsConnection): Promise<void> {
+    const { self, logger } = this.options;
+    for await (const status of nc.status()) {
+      switch (status.type) {
+        case 'disconnect':
+          self.disconnects.inc();
+          self.connected.set(0);
+          logger.warn({ server: status.server }, 'nats disconnected');
+          break;
+        case 'reconnect':
+          self.reconnects.inc();
+          self.connected.set(1);
+          logger.info({ server: status.server }, 'nats reconnected');
+          break;
+        case 'slowConsumer':
+          self.slowConsumers.inc();
+          logger.warn({ subject: status.sub.getSubject(), pending: status.pending }, 'telemetry subscription is a slow consumer');
+          break;
+        case 'error':
+          if (/slow consumer/i.test(status.error.message)) self.slowConsumers.inc();
+          logger.warn({ err: status.error }, 'nats reported an error');
+          break;
+        default:
+          break;
+      }
+    }
+  }
+}

@@ -1,0 +1,4 @@
+/** The telemetry format and its publisher. */
+export * from './schema';
+export * from './subjects';
+export * from './publisher';
