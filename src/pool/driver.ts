@@ -21,6 +21,8 @@ export type DriverFailureReason = 'timeout' | 'rejected' | 'unreachable' | 'exit
 /** Raised by drivers; `retryable` tells the caller whether trying again can help. */
 export class DriverError extends Error {
   override name = 'DriverError';
+  /** Stable code derived from the reason, such as `DRIVER_TIMEOUT`. */
+  readonly code: string;
 
   constructor(
     message: string,
@@ -29,6 +31,7 @@ export class DriverError extends Error {
     options?: ErrorOptions,
   ) {
     super(message, options);
+    this.code = `DRIVER_${reason.toUpperCase()}`;
   }
 }
 
@@ -52,4 +55,14 @@ export interface PoolDriver {
   start(): Promise<void>;
   /** Closes connections and stops timers. */
   stop(): Promise<void>;
+  /**
+   * False while the driver is down (several consecutive failed operations); the scaler should
+   * freeze spawns until it turns true again. Drivers without this member are always healthy.
+   */
+  isHealthy?(): boolean;
+  /**
+   * False when the driver has no liveness source (an exec driver without a status command), so
+   * missing heartbeats say nothing about its agents. Absent means true.
+   */
+  readonly reportsHeartbeats?: boolean;
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 
 import type { CliIo } from '../io';
+import { registerAgentHost } from './agent-host';
 import { registerServe } from './serve';
 
 /** Adds one verb to the program. */
@@ -9,4 +10,5 @@ export type RegisterCommand = (program: Command, io: CliIo, setExit: (code: numb
 
 export const COMMANDS: RegisterCommand[] = [
   registerServe,
+  registerAgentHost,
 ];
