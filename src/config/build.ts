@@ -2,22 +2,14 @@
  * Builds the resolved swarm model from the validated YAML: quantities in base units, categories,
  * roles resolved, and documented defaults filled in.
  */
-import { findMeasure } from '../catalog/measures';
+import { buildCategories } from './build-agents';
+import { BuildContext } from './build-context';
+import { buildRules, buildTriggers } from './build-triggers';
 import type { ConfigIssue } from './errors';
-import type {
-  AgentCategory,
-  AgentSpec,
-  Comparison,
-  ConfigWarning,
-  ResolvedRole,
-  ScalerSettings,
-  SourceRef,
-  SpawnCondition,
-  SwarmConfig,
-} from './model';
-import { parseDuration, parseNumber, parseRate, parseRatio, QuantityError } from './quantity';
+import type { AgentCategory, ConfigWarning, ScalerSettings, SwarmConfig } from './model';
 import { RoleResolver } from './resolve';
-import type { SwarmFile } from './schema';
+import { SECTION_KEYS, type CategoryFile, type SwarmFile } from './schema';
+import type { YamlSource } from './yaml-source';
 
 /** Defaults used where the config is silent; docs/config.md lists them. */
 export const DEFAULTS = {
@@ -31,251 +23,58 @@ export const DEFAULTS = {
   driverTimeoutSeconds: 10,
 } as const;
 
-interface BuildContext {
-  file: string;
+/** What buildModel needs besides the data. */
+export interface BuildOptions {
   format: 'yaml' | 'markdown';
   strict: boolean;
-  locate: (path: (string | number)[]) => SourceRef;
 }
-
-const RESERVED_KEYS = new Set(['swarm', 'scaling_rules', 'scaling_triggers', 'framework_metrics', 'scaler', 'driver']);
-const KNOWN_AGENT_KEYS = new Set(['id', 'capabilities', 'auto_spawn_on', 'spawn_when']);
 
 /** Builds the model; problems come back as issues rather than exceptions so all are reported. */
 export function buildModel(
   data: SwarmFile,
-  context: BuildContext,
+  source: YamlSource,
+  options: BuildOptions,
 ): { config: SwarmConfig; warnings: ConfigWarning[]; issues: ConfigIssue[] } {
-  const issues: ConfigIssue[] = [];
-  const warnings: ConfigWarning[] = [];
-  const quantity = <T>(path: (string | number)[], parse: (value: unknown) => number, value: unknown, fallback: T): number | T => {
-    if (value === undefined) return fallback;
-    try {
-      return parse(value);
-    } catch (err) {
-      if (!(err instanceof QuantityError)) throw err;
-      issues.push({ message: err.message, source: context.locate(path) });
-      return fallback;
-    }
-  };
+  const context = new BuildContext(source, options.strict);
+  const sections: readonly string[] = SECTION_KEYS;
+  const categoryEntries = Object.entries(data).filter(([key]) => !sections.includes(key)) as [string, CategoryFile][];
+  const categories = buildCategories(categoryEntries, context);
+  const scaler = buildScaler(data, context);
+  const scope = { context, resolver: new RoleResolver(categories, options.strict), scaler };
+  const scalingRules = buildRules(data.scaling_rules, scope);
+  const triggers = buildTriggers(data.scaling_triggers, scope);
+  data.framework_metrics.forEach((panel, index) => context.promql(['framework_metrics', index, 'query'], panel.query));
 
-  const categories = buildCategories(data, context, issues, quantity);
-  const resolver = new RoleResolver(categories, context.strict);
-  const resolveList = (names: string[], path: (string | number)[]): ResolvedRole[] => {
-    const first = names.map((name) => resolver.resolve(name, ''));
-    const anchor = first.find((role): role is ResolvedRole => typeof role !== 'string' && role.via !== 'created');
-    return names.flatMap((name, index) => {
-      const role = resolver.resolve(name, anchor?.category ?? '');
-      if (typeof role === 'string') {
-        issues.push({ message: `${role}: define it as an agent, or load without --strict`, source: context.locate([...path, index]) });
-        return [];
-      }
-      if (role.via !== 'id') {
-        warnings.push({
-          message: `"${name}" resolved to role "${role.role}" in ${role.category} (${describe(role)})`,
-          source: context.locate([...path, index]),
-        });
-      }
-      return [role];
-    });
-  };
-
-  const scaler = buildScaler(data, quantity);
-  const durationOr = (path: (string | number)[], value: string | undefined, fallback: number) =>
-    quantity(path, parseDuration, value, fallback);
-
-  const scalingRules = Object.entries(data.scaling_rules).map(([name, rule]) => {
-    const path = ['scaling_rules', name];
-    checkMeasure(name, rule.query, path, context, issues);
-    return {
-      name,
-      measure: { name, query: rule.query },
-      threshold: quantity([...path, 'threshold'], thresholdParser(name), rule.threshold, 0),
-      spawn: resolveList(rule.spawn_agents, [...path, 'spawn_agents']),
-      forSeconds: durationOr([...path, 'for'], rule.for, scaler.defaultForSeconds),
-      cooldownSeconds: durationOr([...path, 'cooldown'], rule.cooldown, scaler.defaultCooldownSeconds),
-      source: context.locate(path),
-    };
-  });
-
-  const raw = data.scaling_triggers;
-  const triggers: SwarmConfig['triggers'] = { framework: [] };
-  if (raw?.cpu_scaling) {
-    const cpu = raw.cpu_scaling;
-    const path = ['scaling_triggers', 'cpu_scaling'];
-    triggers.cpu = {
-      scaleUpThreshold: quantity([...path, 'scale_up_threshold'], parseRatio, cpu.scale_up_threshold, 0.7),
-      scaleDownThreshold: quantity([...path, 'scale_down_threshold'], parseRatio, cpu.scale_down_threshold, 0.3),
-      agentsPerTrigger: cpu.agents_per_trigger,
-      cooldownSeconds: durationOr([...path, 'cooldown'], cpu.cooldown, scaler.defaultCooldownSeconds),
-      forSeconds: durationOr([...path, 'for'], cpu.for, scaler.defaultForSeconds),
-    };
-  }
-  if (raw?.queue_scaling) {
-    const queue = raw.queue_scaling;
-    const path = ['scaling_triggers', 'queue_scaling'];
-    triggers.queue = {
-      pendingTasksThreshold: quantity([...path, 'pending_tasks_threshold'], parseNumber, queue.pending_tasks_threshold, 0),
-      scaleUpAgents: queue.scale_up_agents,
-      priorityAware: queue.priority_aware,
-      cooldownSeconds: durationOr([...path, 'cooldown'], queue.cooldown, scaler.defaultCooldownSeconds),
-      forSeconds: durationOr([...path, 'for'], queue.for, scaler.defaultForSeconds),
-    };
-  }
-  if (raw?.error_scaling) {
-    const error = raw.error_scaling;
-    const path = ['scaling_triggers', 'error_scaling'];
-    triggers.error = {
-      errorRateThreshold: quantity([...path, 'error_rate_threshold'], parseRatio, error.error_rate_threshold, 0.05),
-      spawn: resolveList(error.spawn_specialists, [...path, 'spawn_specialists']),
-      cooldownSeconds: durationOr([...path, 'cooldown'], error.cooldown, scaler.defaultCooldownSeconds),
-      forSeconds: durationOr([...path, 'for'], error.for, scaler.defaultForSeconds),
-    };
-  }
-  for (const [name, trigger] of Object.entries(raw?.framework_scaling ?? {})) {
-    const path = ['scaling_triggers', 'framework_scaling', name];
-    checkMeasure(name, trigger.query, path, context, issues);
-    triggers.framework.push({
-      name,
-      measure: { name, query: trigger.query },
-      threshold: quantity([...path, 'threshold'], thresholdParser(name), trigger.threshold, 0),
-      spawn: resolveList(trigger.spawn, [...path, 'spawn']),
-      cooldownSeconds: durationOr([...path, 'cooldown'], trigger.cooldown, scaler.defaultCooldownSeconds),
-      forSeconds: durationOr([...path, 'for'], trigger.for, scaler.defaultForSeconds),
-    });
-  }
-
-  const swarm = data.swarm;
-  const autoScale = swarm.auto_scale ?? {
-    enabled: true,
-    min_agents: swarm.base_agents,
-    max_agents: swarm.max_agents,
-    strategy: 'framework-aware',
-  };
-  if (autoScale.min_agents > autoScale.max_agents) {
-    issues.push({
-      message: `min_agents ${autoScale.min_agents} is above max_agents ${autoScale.max_agents}: lower min_agents or raise max_agents`,
-      source: context.locate(['swarm', 'auto_scale', 'min_agents']),
-    });
-  }
-
-  const driver = data.driver;
   const config: SwarmConfig = {
-    source: { file: context.file, format: context.format },
-    swarm: { topology: swarm.topology, baseAgents: swarm.base_agents, maxAgents: swarm.max_agents },
-    autoScale: {
-      enabled: autoScale.enabled,
-      minAgents: autoScale.min_agents,
-      maxAgents: autoScale.max_agents,
-      strategy: autoScale.strategy,
-    },
+    source: { file: source.file, format: options.format },
+    swarm: { topology: data.swarm.topology, baseAgents: data.swarm.base_agents, maxAgents: data.swarm.max_agents },
+    autoScale: buildAutoScale(data.swarm),
     scalingRules,
     categories,
     triggers,
-    dashboards: data.framework_metrics,
+    dashboards: data.framework_metrics.map(({ name, query }) => ({ name, query })),
     scaler,
-    driver: {
-      kind: driver?.kind ?? 'in-process',
-      startDelaySeconds: durationOr(['driver', 'start_delay'], driver?.start_delay, DEFAULTS.startDelaySeconds),
-      timeoutSeconds: durationOr(['driver', 'timeout'], driver?.timeout, DEFAULTS.driverTimeoutSeconds),
-      options: driver?.options ?? {},
-    },
-    roles: resolver.roles(),
+    driver: buildDriver(data.driver, context),
+    roles: scope.resolver.roles(),
   };
-  return { config, warnings, issues };
+  checkBounds(config, context);
+  return { config, warnings: context.warnings, issues: context.issues };
 }
 
-function buildCategories(
-  data: SwarmFile,
-  context: BuildContext,
-  issues: ConfigIssue[],
-  quantity: <T>(path: (string | number)[], parse: (value: unknown) => number, value: unknown, fallback: T) => number | T,
-): AgentCategory[] {
-  const categories: AgentCategory[] = [];
-  for (const [name, value] of Object.entries(data)) {
-    if (RESERVED_KEYS.has(name)) continue;
-    const parsed = value as Exclude<SwarmFile[string], undefined>;
-    const list = Array.isArray(parsed) ? parsed : (parsed as { agents: unknown[] }).agents;
-    const explicit = Array.isArray(parsed) ? undefined : (parsed as { capacity: number; dynamic?: boolean });
-    const agents: AgentSpec[] = (list as Record<string, unknown>[]).map((agent, index) => {
-      const spawnWhenText = agent.spawn_when as string | undefined;
-      const knowledge: Record<string, unknown> = {};
-      for (const [key, val] of Object.entries(agent)) if (!KNOWN_AGENT_KEYS.has(key)) knowledge[key] = val;
-      const spec: AgentSpec = {
-        id: agent.id as string,
-        category: name,
-        capabilities: (agent.capabilities as string[]) ?? [],
-        autoSpawnOn: (agent.auto_spawn_on as string[]) ?? [],
-        knowledge,
-      };
-      if (spawnWhenText !== undefined) {
-        const path = [name, ...(explicit ? ['agents'] : []), index, 'spawn_when'];
-        const condition = parseCondition(spawnWhenText, quantity, path, context, issues);
-        if (condition) spec.spawnWhen = condition;
-      }
-      return spec;
-    });
-    const dynamic = explicit?.dynamic ?? agents.some((agent) => agent.spawnWhen !== undefined);
-    categories.push({ name, capacity: explicit?.capacity ?? agents.length, dynamic, agents });
-  }
-  return categories;
+function buildAutoScale(swarm: SwarmFile['swarm']): SwarmConfig['autoScale'] {
+  const raw = swarm.auto_scale;
+  return {
+    enabled: raw?.enabled ?? true,
+    minAgents: raw?.min_agents ?? swarm.base_agents,
+    maxAgents: raw?.max_agents ?? swarm.max_agents,
+    strategy: raw?.strategy ?? 'framework-aware',
+  };
 }
 
-function parseCondition(
-  text: string,
-  quantity: <T>(path: (string | number)[], parse: (value: unknown) => number, value: unknown, fallback: T) => number | T,
-  path: (string | number)[],
-  context: BuildContext,
-  issues: ConfigIssue[],
-): SpawnCondition | undefined {
-  const match = /^\s*([a-z_][a-z0-9_]*)\s*(>=|<=|>|<)\s*(.+?)\s*$/.exec(text);
-  if (!match) {
-    issues.push({
-      message: `invalid condition "${text}": expected "<measure> <op> <value>", such as "response_time > 100ms"`,
-      source: context.locate(path),
-    });
-    return undefined;
-  }
-  const [, measure, op, value] = match;
-  if (!findMeasure(measure)) {
-    issues.push({ message: `unknown measure "${measure}" in "${text}"`, source: context.locate(path) });
-    return undefined;
-  }
-  const threshold = quantity(path, thresholdParser(measure), value, undefined);
-  if (threshold === undefined) return undefined;
-  return { text, measure, op: op as Comparison, threshold };
-}
-
-/** Picks the parser for a threshold from the measure's unit. */
-function thresholdParser(measureName: string): (value: unknown) => number {
-  const unit = findMeasure(measureName)?.unit;
-  if (unit === 'percentunit') return parseRatio;
-  if (unit === 's') return parseDuration;
-  if (unit === 'ops' || unit === 'reqps') return parseRate;
-  return parseNumber;
-}
-
-function checkMeasure(
-  name: string,
-  query: string | undefined,
-  path: (string | number)[],
-  context: BuildContext,
-  issues: ConfigIssue[],
-): void {
-  if (query === undefined && !findMeasure(name)) {
-    issues.push({
-      message: `"${name}" is not a measure of the catalogue: add a "query:" with the PromQL that measures it`,
-      source: context.locate(path),
-    });
-  }
-}
-
-function buildScaler(
-  data: SwarmFile,
-  quantity: <T>(path: (string | number)[], parse: (value: unknown) => number, value: unknown, fallback: T) => number | T,
-): ScalerSettings {
+function buildScaler(data: SwarmFile, context: BuildContext): ScalerSettings {
   const raw = data.scaler ?? {};
-  const duration = (key: keyof typeof raw, fallback: number) => quantity(['scaler', key], parseDuration, raw[key], fallback);
+  const duration = (key: Exclude<keyof typeof raw, 'reconcile_schedule'>, fallback: number) =>
+    context.quantityOr(['scaler', key], 'duration', raw[key], fallback);
   return {
     scaleUpStabilizationSeconds: duration('scale_up_stabilization', DEFAULTS.scaleUpStabilizationSeconds),
     scaleDownStabilizationSeconds: duration('scale_down_stabilization', DEFAULTS.scaleDownStabilizationSeconds),
@@ -286,15 +85,37 @@ function buildScaler(
   };
 }
 
-function describe(role: ResolvedRole): string {
-  switch (role.via) {
-    case 'capability':
-      return `agent "${role.spec.id}" has capability "${role.requested}"`;
-    case 'near':
-      return `nearest agent id`;
-    case 'created':
-      return `no agent matches; created in the category of its first resolved sibling`;
-    default:
-      return 'agent id';
+function buildDriver(raw: SwarmFile['driver'], context: BuildContext): SwarmConfig['driver'] {
+  return {
+    kind: raw?.kind ?? 'in-process',
+    startDelaySeconds: context.quantityOr(['driver', 'start_delay'], 'duration', raw?.start_delay, DEFAULTS.startDelaySeconds),
+    timeoutSeconds: context.quantityOr(['driver', 'timeout'], 'duration', raw?.timeout, DEFAULTS.driverTimeoutSeconds),
+    options: raw?.options ?? {},
+  };
+}
+
+/** Checks the agent counts against each other: errors where no pool could satisfy them. */
+function checkBounds(config: SwarmConfig, context: BuildContext): void {
+  const { swarm, autoScale } = config;
+  const auto = ['swarm', 'auto_scale'];
+  if (swarm.baseAgents > swarm.maxAgents) {
+    context.issue('inconsistent', ['swarm', 'base_agents'], `base_agents ${swarm.baseAgents} is above max_agents ${swarm.maxAgents}: lower base_agents or raise max_agents`);
+  }
+  if (autoScale.minAgents > autoScale.maxAgents) {
+    context.issue('inconsistent', [...auto, 'min_agents'], `min_agents ${autoScale.minAgents} is above max_agents ${autoScale.maxAgents}: lower min_agents or raise max_agents`);
+  }
+  if (autoScale.maxAgents > swarm.maxAgents) {
+    context.issue('inconsistent', [...auto, 'max_agents'], `auto_scale.max_agents ${autoScale.maxAgents} is above swarm.max_agents ${swarm.maxAgents}, the hard limit of the pool: raise swarm.max_agents too, or lower auto_scale.max_agents`);
+  }
+  if (swarm.baseAgents < autoScale.minAgents || swarm.baseAgents > autoScale.maxAgents) {
+    context.warn('bounds', ['swarm', 'base_agents'], `base_agents ${swarm.baseAgents} is outside auto_scale ${autoScale.minAgents}..${autoScale.maxAgents}, so the scaler moves the pool away from it at once`);
+  }
+  checkCapacity(config.categories, autoScale.maxAgents, context);
+}
+
+function checkCapacity(categories: AgentCategory[], maxAgents: number, context: BuildContext): void {
+  const total = categories.reduce((sum, category) => sum + category.capacity, 0);
+  if (categories.length > 0 && total < maxAgents) {
+    context.warn('capacity', ['swarm', 'auto_scale', 'max_agents'], `the categories hold ${total} agents in all, below max_agents ${maxAgents}, so the pool never reaches its maximum: raise category capacities`);
   }
 }

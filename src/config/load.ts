@@ -1,111 +1,117 @@
 /**
  * Loads a swarm config from a YAML file or from a Markdown document with fenced YAML blocks.
  */
-import { readFileSync } from 'node:fs';
-import { Document, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
-import { ConfigError, type ConfigIssue } from './errors';
-import type { LoadedConfig, SourceRef } from './model';
 import { buildModel } from './build';
-import { swarmFileSchema } from './schema';
+import { ConfigError, type ConfigIssue } from './errors';
+import { extractYaml, markdownToYaml } from './markdown';
+import type { LoadedConfig, SourceRef } from './model';
+import { SECTION_KEYS, swarmFileSchema } from './schema';
+import { nearest } from './suggest';
+import { MAX_CONFIG_BYTES, YamlSource } from './yaml-source';
+import { convertZodIssues, knownKeysErrorMap } from './zod-issues';
+
+export { markdownToYaml };
 
 export interface LoadOptions {
-  /** Reject names in `spawn` lists that resolve to no agent or capability. */
+  /** Accept only agent ids in `spawn` lists; every other name is an error. */
   strict?: boolean;
 }
 
 /** Reads and validates a config file; throws ConfigError listing every problem found. */
 export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err);
-    throw new ConfigError(file, [{ message: `${reason}: pass an existing file with --config`, source: at(file, 1, 1, '') }], { cause: err });
-  }
-  const format = file.endsWith('.md') ? 'markdown' : 'yaml';
-  const yamlText = format === 'markdown' ? markdownToYaml(text) : text;
-  return loadConfigText(yamlText, file, format, options);
+  const text = readConfigFile(file);
+  const format = /\.(md|markdown)$/i.test(file) ? 'markdown' : 'yaml';
+  return loadConfigText(text, file, format, options);
 }
 
-/** Validates config text; `file` is used in messages only. */
+/**
+ * Validates config text; `file` is used in messages only. Markdown text is reduced to its YAML
+ * blocks here, and positions in messages point into the Markdown.
+ */
 export function loadConfigText(
   text: string,
   file: string,
   format: 'yaml' | 'markdown',
   options: LoadOptions = {},
 ): LoadedConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      file,
-      doc.errors.map((error) => {
-        const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
-        return { message: error.message.split('\n')[0], source: at(file, pos.line, pos.col, '') };
-      }),
-    );
+  const source = parseSource(text, file, format);
+  const raw = source.toJS();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    const kind = Array.isArray(raw) ? 'a list' : `a ${raw === null ? 'null' : typeof raw}`;
+    throw new ConfigError(file, [
+      { code: 'not-a-mapping', message: `the document is ${kind}: expected a mapping with a "swarm" section and agent categories`, source: source.locate([]) },
+    ]);
   }
-  const raw = doc.toJS({ maxAliasCount: 100 }) as unknown;
-  if (raw === null || raw === undefined || typeof raw !== 'object') {
-    throw new ConfigError(file, [{ message: 'the file is empty: expected a mapping with a "swarm" section', source: at(file, 1, 1, '') }]);
-  }
-  const parsed = swarmFileSchema.safeParse(raw);
+  const { data, issues } = checkTopLevelKeys(raw as Record<string, unknown>, source);
+  const parsed = swarmFileSchema.safeParse(data, { error: knownKeysErrorMap });
   if (!parsed.success) {
-    throw new ConfigError(file, zodIssues(parsed.error, doc, lineCounter, file));
+    throw new ConfigError(file, [...issues, ...convertZodIssues(parsed.error.issues, data, source)]);
   }
-  const locate = (path: (string | number)[]) => position(doc, lineCounter, file, path);
-  const result = buildModel(parsed.data, { file, format, strict: options.strict ?? false, locate });
-  if (result.issues.length > 0) throw new ConfigError(file, result.issues);
+  const result = buildModel(parsed.data, source, { format, strict: options.strict ?? false });
+  if (issues.length + result.issues.length > 0) throw new ConfigError(file, [...issues, ...result.issues]);
   return { config: result.config, warnings: result.warnings };
 }
 
-/** Joins the fenced YAML blocks of a Markdown document; "(N agents)" headings set capacities. */
-export function markdownToYaml(markdown: string): string {
-  const out: string[] = [];
-  let capacity: number | undefined;
-  const lines = markdown.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const heading = /^#+\s.*\((\d+)\s+(?:agents?|total)/i.exec(lines[i]);
-    if (heading) capacity = Number(heading[1]);
-    if (!/^```ya?ml\s*$/.test(lines[i])) continue;
-    const block: string[] = [];
-    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) block.push(lines[i]);
-    out.push(withCapacity(block, capacity));
-    capacity = undefined;
+function parseSource(text: string, file: string, format: 'yaml' | 'markdown'): YamlSource {
+  if (format === 'yaml') return YamlSource.parse(text, file);
+  if (Buffer.byteLength(text, 'utf8') > MAX_CONFIG_BYTES) return YamlSource.parse(text, file);
+  const extracted = extractYaml(text);
+  if (extracted.blocks === 0) {
+    throw new ConfigError(file, [
+      { code: 'no-yaml-blocks', message: 'the Markdown document has no fenced ```yaml blocks: put the config in blocks that open with ```yaml', source: at(file, 1, 1) },
+    ]);
   }
-  return out.join('\n');
+  return YamlSource.parse(extracted.text, file, extracted.lineMap);
 }
 
-function withCapacity(block: string[], capacity: number | undefined): string {
-  const top = block.findIndex((line) => /^[a-z_]+:\s*$/.test(line));
-  const isCategory = top >= 0 && block.slice(top + 1).some((line) => /^\s*-\s/.test(line));
-  if (capacity === undefined || !isCategory || /^(swarm|scaling_|framework_)/.test(block[top])) {
-    return block.join('\n');
-  }
-  const body = block.slice(top + 1).map((line) => (line.trim() ? `    ${line}` : line));
-  return [...block.slice(0, top + 1), `  capacity: ${capacity}`, '  agents:', ...body].join('\n');
-}
-
-function zodIssues(error: z.ZodError, doc: Document, counter: LineCounter, file: string): ConfigIssue[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
-    return { message: issue.message, source: position(doc, counter, file, path) };
-  });
-}
-
-function position(doc: Document, counter: LineCounter, file: string, path: (string | number)[]): SourceRef {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
-    if (node && node.range) {
-      const pos = counter.linePos(node.range[0]);
-      return at(file, pos.line, pos.col, path.join('.'));
+/**
+ * Every top-level key that is not a section is an agent category, so a misspelt section would
+ * be read as a category. A key within typo distance of a section name is reported as unknown.
+ */
+function checkTopLevelKeys(raw: Record<string, unknown>, source: YamlSource): { data: Record<string, unknown>; issues: ConfigIssue[] } {
+  const data: Record<string, unknown> = {};
+  const issues: ConfigIssue[] = [];
+  const sections: readonly string[] = SECTION_KEYS;
+  for (const [key, value] of Object.entries(raw)) {
+    const near = sections.includes(key) ? undefined : nearest(key, sections);
+    if (near === undefined) {
+      data[key] = value;
+      continue;
     }
+    issues.push({
+      code: 'unknown-key',
+      message: `unknown section "${key}" (did you mean "${near}"?): sections are ${sections.join(', ')}; any other key is an agent category`,
+      source: source.locateKey([key]),
+    });
   }
-  return at(file, 1, 1, path.join('.'));
+  return { data, issues };
 }
 
-function at(file: string, line: number, column: number, path: string): SourceRef {
-  return { file, line, column, path };
+function readConfigFile(file: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    if (size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(file, [
+        { code: 'file-too-large', message: `the file is ${size} bytes, above the limit of ${MAX_CONFIG_BYTES} bytes: a swarm config is a few kilobytes, so check that this is the right file`, source: at(file, 1, 1) },
+      ]);
+    }
+    const buffer = Buffer.alloc(size);
+    const read = readSync(fd, buffer, 0, size, 0);
+    return buffer.subarray(0, read).toString('utf8');
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(err)})`;
+    throw new ConfigError(file, [{ code: 'file-unreadable', message: `${reason}: pass an existing config file with --config`, source: at(file, 1, 1) }], { cause: err });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function at(file: string, line: number, column: number): SourceRef {
+  return { file, line, column, path: '' };
 }

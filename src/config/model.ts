@@ -28,7 +28,31 @@ export interface AgentSpec {
   knowledge: Record<string, unknown>;
   /** Present on dynamic specialists: the condition that spawns one. */
   spawnWhen?: SpawnCondition;
+  /** Targets the agent works towards, parsed into base units; absent when the spec states none. */
+  targets?: AgentTargets;
 }
+
+/**
+ * Targets and lifetimes from an agent spec, in base units. The text as written stays in
+ * `AgentSpec.knowledge`; these are the same values parsed once.
+ */
+export interface AgentTargets {
+  /** `throughput_target` or `performance_targets.throughput`, in events per second. */
+  throughputPerSecond?: number;
+  /** `performance_targets.latency_pNN`, in seconds, keyed by quantile name such as `p99`. */
+  latencySeconds?: Partial<Record<LatencyQuantile, number>>;
+  /** `performance_targets.error_rate`, as a ratio in 0..1. */
+  errorRate?: number;
+  /** `consistency_window`, in seconds. */
+  consistencyWindowSeconds?: number;
+  /** `token_config`: token lifetimes in seconds. */
+  tokenLifetimeSeconds?: { access?: number; refresh?: number };
+  /** `retention_policy`: how long each storage tier keeps data, in seconds. */
+  retentionSeconds?: { hot?: number; warm?: number; cold?: number };
+}
+
+/** Quantiles a `performance_targets` latency may name. */
+export type LatencyQuantile = 'p50' | 'p90' | 'p95' | 'p99' | 'p999';
 
 /** A parsed `spawn_when` such as `response_time > 100ms`. */
 export interface SpawnCondition {
@@ -64,6 +88,8 @@ export interface ResolvedRole {
   via: ResolutionKind;
   /** The spec sent to the agent runtime on spawn. */
   spec: AgentSpec;
+  /** Why the name resolved this way, for warnings and `swarm-scaler validate`. */
+  reason?: string;
 }
 
 /** What a trigger or rule watches: a catalogue measure, or a PromQL override. */
@@ -89,6 +115,8 @@ export interface ScalingRule {
 
 /** `scaling_triggers.cpu_scaling`. */
 export interface CpuTrigger {
+  /** PromQL override of the `cpu_utilization` measure. */
+  query?: string;
   scaleUpThreshold: number;
   scaleDownThreshold: number;
   agentsPerTrigger: number;
@@ -98,6 +126,8 @@ export interface CpuTrigger {
 
 /** `scaling_triggers.queue_scaling`. */
 export interface QueueTrigger {
+  /** PromQL override of the `pending_tasks` measure. */
+  query?: string;
   pendingTasksThreshold: number;
   scaleUpAgents: number;
   priorityAware: boolean;
@@ -107,6 +137,8 @@ export interface QueueTrigger {
 
 /** `scaling_triggers.error_scaling`. */
 export interface ErrorTrigger {
+  /** PromQL override of the `error_rate` measure. */
+  query?: string;
   errorRateThreshold: number;
   spawn: ResolvedRole[];
   cooldownSeconds: number;
@@ -122,6 +154,7 @@ export interface FrameworkTrigger {
   spawn: ResolvedRole[];
   cooldownSeconds: number;
   forSeconds: number;
+  source?: SourceRef;
 }
 
 export interface ScalingTriggers {
@@ -194,6 +227,8 @@ export interface SwarmConfig {
 export interface ConfigWarning {
   message: string;
   source?: SourceRef;
+  /** Stable warning class, such as `name-resolved` or `unknown-metric`; docs/config.md lists them. */
+  code?: string;
 }
 
 /** The result of loading a config file. */

@@ -1,11 +1,26 @@
 /**
  * Resolves names in `spawn` lists to roles of the pool.
  *
- * Order: an agent id, then an agent that lists the name as a capability, then an agent id that
- * starts with the name (`protocol-bridge` finds `protocol-bridge-specialist`). In lenient mode a
- * name that matches nothing becomes a new role in the category given by the caller.
+ * Rules, first match wins (docs/config.md explains them with the example's names):
+ * 1. `id`: an agent id, exactly.
+ * 2. `capability`: a capability of an agent, exactly; the first such agent in file order.
+ * 3. `near`: an agent id that starts with the name and a dash (`protocol-bridge` finds
+ *    `protocol-bridge-specialist`), then an id or capability with the same word stems
+ *    (`message-router` finds capability `message-routing`), then the id or capability within a
+ *    small edit distance (a typo).
+ * 4. `created`: a new role named as written, in the category of the first sibling in the same
+ *    list that matched by rules 1-3; else the category whose agents share the most word stems
+ *    with the name; else the first dynamic category; else the first category.
+ * Strict mode accepts rule 1 only and reports every other name with the match lenient mode made.
  */
 import type { AgentCategory, AgentSpec, ResolvedRole } from './model';
+import { editDistance, hasSameStems, normalize, stems, typoBudget } from './suggest';
+
+/** A name that strict mode rejects, with what lenient mode would have done. */
+export interface Unresolved {
+  requested: string;
+  message: string;
+}
 
 export class RoleResolver {
   private readonly agents: AgentSpec[];
@@ -18,16 +33,19 @@ export class RoleResolver {
     this.agents = categories.flatMap((category) => category.agents);
   }
 
-  /** Resolves one name; `fallbackCategory` receives created roles. Returns a message on failure. */
-  resolve(requested: string, fallbackCategory: string): ResolvedRole | string {
-    const known = this.resolved.get(requested);
-    if (known) return known;
-    const role = this.match(requested, fallbackCategory);
-    // A created role is cached only once its category is known, so a lookup with no category
-    // (used to find a sibling's category first) does not fix it in the wrong place.
-    const isFinal = typeof role !== 'string' && (role.via !== 'created' || fallbackCategory !== '');
-    if (isFinal) this.resolved.set(requested, role);
-    return role;
+  /**
+   * Resolves the names of one spawn list. Created roles go to the category of the first sibling
+   * that matched an agent, which is why the list is resolved as a whole.
+   */
+  resolveList(names: string[]): (ResolvedRole | Unresolved)[] {
+    const matches = names.map((name) => this.resolved.get(name) ?? this.match(name));
+    const anchor = matches.find((m): m is ResolvedRole => m !== undefined && m.via !== 'created');
+    return names.map((name, index) => {
+      const role = matches[index] ?? this.create(name, anchor);
+      if (this.strict && role.via !== 'id') return rejection(role);
+      if (!this.resolved.has(name)) this.resolved.set(name, role);
+      return role;
+    });
   }
 
   /** Every name resolved so far, in order of first appearance. */
@@ -35,28 +53,76 @@ export class RoleResolver {
     return [...this.resolved.values()];
   }
 
-  private match(requested: string, fallbackCategory: string): ResolvedRole | string {
+  private match(requested: string): ResolvedRole | undefined {
     const byId = this.agents.find((agent) => agent.id === requested);
-    if (byId) return this.role(requested, byId, 'id');
-    const byCapability = this.agents.find((agent) => agent.capabilities.includes(requested));
-    if (byCapability) return this.role(requested, byCapability, 'capability');
-    const byPrefix = this.agents.find((agent) => agent.id.startsWith(`${requested}-`));
-    if (byPrefix) return this.role(requested, byPrefix, 'near');
-    if (this.strict) {
-      return `"${requested}" is not an agent id or capability of any category`;
+    if (byId) return role(requested, byId, 'id', `agent id`);
+    const byCapability = this.agents.filter((agent) => agent.capabilities.includes(requested));
+    if (byCapability.length > 0) {
+      const others = byCapability.slice(1).map((agent) => `"${agent.id}"`);
+      const also = others.length > 0 ? `; ${others.join(', ')} also has it` : '';
+      return role(requested, byCapability[0], 'capability', `capability of agent "${byCapability[0].id}"${also}`);
     }
-    const category = this.categories.find((c) => c.name === fallbackCategory) ?? this.categories[0];
-    const spec: AgentSpec = {
-      id: requested,
-      category: category.name,
-      capabilities: [],
-      autoSpawnOn: [],
-      knowledge: {},
-    };
-    return { requested, role: requested, category: category.name, via: 'created', spec };
+    return this.near(requested);
   }
 
-  private role(requested: string, spec: AgentSpec, via: ResolvedRole['via']): ResolvedRole {
-    return { requested, role: spec.id, category: spec.category, via, spec };
+  private near(requested: string): ResolvedRole | undefined {
+    const wanted = normalize(requested);
+    const byPrefix = this.agents.find((agent) => normalize(agent.id).startsWith(`${wanted}-`));
+    if (byPrefix) return role(requested, byPrefix, 'near', `prefix of agent id "${byPrefix.id}"`);
+    for (const agent of this.agents) {
+      const name = [agent.id, ...agent.capabilities].find((candidate) => hasSameStems(requested, candidate));
+      if (name) return role(requested, agent, 'near', `same word stems as ${describe(agent, name)}`);
+    }
+    let best: { agent: AgentSpec; name: string; distance: number } | undefined;
+    for (const agent of this.agents) {
+      for (const name of [agent.id, ...agent.capabilities]) {
+        const distance = editDistance(wanted, normalize(name));
+        if (distance <= typoBudget(wanted) && (best === undefined || distance < best.distance)) {
+          best = { agent, name, distance };
+        }
+      }
+    }
+    if (!best) return undefined;
+    return role(requested, best.agent, 'near', `${best.distance} edit(s) from ${describe(best.agent, best.name)}`);
   }
+
+  private create(requested: string, anchor: ResolvedRole | undefined): ResolvedRole {
+    const [category, why] = anchor
+      ? [this.categories.find((c) => c.name === anchor.category), `category of sibling "${anchor.requested}"`]
+      : this.categoryByStems(requested);
+    const name = category?.name ?? '';
+    const spec: AgentSpec = { id: requested, category: name, capabilities: [], autoSpawnOn: [], knowledge: {} };
+    return { requested, role: requested, category: name, via: 'created', spec, reason: why };
+  }
+
+  private categoryByStems(requested: string): [AgentCategory | undefined, string] {
+    const wanted = new Set(stems(requested));
+    let best: { category: AgentCategory; score: number } | undefined;
+    for (const category of this.categories) {
+      const words = category.agents.flatMap((agent) => [agent.id, ...agent.capabilities].flatMap(stems));
+      const score = new Set(words.filter((word) => wanted.has(word))).size;
+      if (score > 0 && (best === undefined || score > best.score)) best = { category, score };
+    }
+    if (best) return [best.category, `its agents share ${best.score} word stem(s) with the name`];
+    const dynamic = this.categories.find((category) => category.dynamic);
+    if (dynamic) return [dynamic, 'first dynamic category'];
+    return [this.categories[0], 'first category'];
+  }
+}
+
+function role(requested: string, spec: AgentSpec, via: ResolvedRole['via'], reason: string): ResolvedRole {
+  return { requested, role: spec.id, category: spec.category, via, spec, reason };
+}
+
+function describe(agent: AgentSpec, name: string): string {
+  return name === agent.id ? `agent id "${agent.id}"` : `capability "${name}" of agent "${agent.id}"`;
+}
+
+function rejection(role: ResolvedRole): Unresolved {
+  const lenient =
+    role.via === 'created'
+      ? `lenient mode would create it as a new role in ${role.category}`
+      : `lenient mode would resolve it to agent "${role.role}" (${role.reason ?? role.via})`;
+  const fix = role.via === 'created' ? 'define an agent with this id' : `write "${role.role}"`;
+  return { requested: role.requested, message: `"${role.requested}" is not an agent id (${lenient}): ${fix}, or load without --strict` };
 }

@@ -1,0 +1,114 @@
+/**
+ * Parses config text into a YAML document that keeps node positions, and maps key paths back to
+ * `file:line:column`, through a line map when the YAML was taken out of a Markdown document.
+ */
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+
+import { ConfigError, type ConfigIssue } from './errors';
+import type { SourceRef } from './model';
+
+/** Largest config accepted, in bytes; real swarm files are a few kilobytes. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Most alias expansions accepted, which stops "billion laughs" documents from exhausting memory. */
+export const MAX_ALIAS_COUNT = 100;
+
+/** Where a line of generated YAML came from in the original file. */
+export interface LineOrigin {
+  line: number;
+  /** Columns added in front of the original text (indentation inserted when wrapping a block). */
+  shift: number;
+}
+
+type Path = (string | number)[];
+
+/** A parsed config document with position lookup. */
+export class YamlSource {
+  private constructor(
+    readonly file: string,
+    readonly doc: Document,
+    private readonly counter: LineCounter,
+    private readonly lineMap: LineOrigin[] | undefined,
+  ) {}
+
+  /** Parses `text`; throws ConfigError with every syntax problem, or for an empty or oversized input. */
+  static parse(text: string, file: string, lineMap?: LineOrigin[]): YamlSource {
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(file, [tooLarge(file, size)]);
+    }
+    const counter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+    const source = new YamlSource(file, doc, counter, lineMap);
+    const issues = doc.errors.map((error): ConfigIssue => {
+      const code = error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
+      const hint = code === 'duplicate-key' ? ': remove or rename one of them' : '';
+      return { code, message: `${firstLine(error.message)}${hint}`, source: source.at(error.pos[0], '') };
+    });
+    if (issues.length > 0) throw new ConfigError(file, issues);
+    if (doc.contents === null) {
+      throw new ConfigError(file, [
+        { code: 'empty-file', message: 'the file has no content: expected a mapping with a "swarm" section', source: source.point(1, 1, '') },
+      ]);
+    }
+    return source;
+  }
+
+  /** Converts the document to plain data, or throws ConfigError when aliases expand too far. */
+  toJS(): unknown {
+    try {
+      return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      if (!(err instanceof ReferenceError)) throw err;
+      throw new ConfigError(
+        this.file,
+        [{ code: 'alias-limit', message: `aliases expand to more than ${MAX_ALIAS_COUNT} nodes: write the values out, or use fewer aliases`, source: this.point(1, 1, '') }],
+        { cause: err },
+      );
+    }
+  }
+
+  /** Returns the position of the value at `path`, or of its nearest existing ancestor. */
+  locate(path: Path): SourceRef {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = this.doc.getIn(path.slice(0, depth), true) as Node | undefined;
+      if (node?.range) return this.at(node.range[0], path.join('.'));
+    }
+    return this.point(1, 1, path.join('.'));
+  }
+
+  /** Returns the position of the key at the end of `path` (for unknown keys), else of its value. */
+  locateKey(path: Path): SourceRef {
+    const parent = this.doc.getIn(path.slice(0, -1), true);
+    const key = path[path.length - 1];
+    if (isMap(parent)) {
+      const pair = (parent.items as Pair[]).find((item) => isScalar(item.key) && String(item.key.value) === String(key));
+      const keyNode = pair?.key as Node | undefined;
+      if (keyNode?.range) return this.at(keyNode.range[0], path.join('.'));
+    }
+    return this.locate(path);
+  }
+
+  private at(offset: number, path: string): SourceRef {
+    const { line, col } = this.counter.linePos(offset);
+    return this.point(line, col, path);
+  }
+
+  private point(line: number, column: number, path: string): SourceRef {
+    const origin = this.lineMap?.[line - 1];
+    if (!origin) return { file: this.file, line, column, path };
+    return { file: this.file, line: origin.line, column: Math.max(1, column - origin.shift), path };
+  }
+}
+
+function tooLarge(file: string, size: number): ConfigIssue {
+  return {
+    code: 'file-too-large',
+    message: `the file is ${size} bytes, above the limit of ${MAX_CONFIG_BYTES} bytes: a swarm config is a few kilobytes, so check that this is the right file`,
+    source: { file, line: 1, column: 1, path: '' },
+  };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
