@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { CliIo } from '../io';
 import { registerAgentHost } from './agent-host';
 import { registerServe } from './serve';
+import { registerSimulate } from './simulate';
 
 /** Adds one verb to the program. */
 export type RegisterCommand = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
@@ -11,4 +12,5 @@ export type RegisterCommand = (program: Command, io: CliIo, setExit: (code: numb
 export const COMMANDS: RegisterCommand[] = [
   registerServe,
   registerAgentHost,
+  registerSimulate,
 ];
