@@ -98,6 +98,13 @@ export class AgentHost {
     return agent !== undefined;
   }
 
+  /** Restarts the heartbeats of `agentId` after `silence`; for tests. */
+  resume(agentId: string): boolean {
+    const agent = this.agents.get(agentId);
+    agent?.resume();
+    return agent !== undefined;
+  }
+
   /** Handles the next `count` spawns but sends no reply, as if the reply were lost; for tests. */
   dropNextReplies(count: number): void {
     this.repliesToDrop = count;

@@ -38,6 +38,7 @@ export function parseInProcessOptions(options: unknown, startDelayMs: number): I
 export class InProcessDriver implements PoolDriver {
   readonly kind = 'in-process';
   private readonly agents = new Map<string, LocalAgent>();
+  private readonly starts = new Map<string, number>();
   private failuresToInject = 0;
   private isUnavailable = false;
 
@@ -94,10 +95,22 @@ export class InProcessDriver implements PoolDriver {
     return [...this.agents.keys()];
   }
 
+  /** Returns how many times an agent with this id was started; for tests. */
+  startCount(agentId: string): number {
+    return this.starts.get(agentId) ?? 0;
+  }
+
   /** Stops the heartbeats of `agentId` but keeps it in the pool, as a hung agent; for tests. */
   silence(agentId: string): boolean {
     const agent = this.agents.get(agentId);
     agent?.silence();
+    return agent !== undefined;
+  }
+
+  /** Restarts the heartbeats of `agentId` after `silence`; for tests. */
+  resume(agentId: string): boolean {
+    const agent = this.agents.get(agentId);
+    agent?.resume();
     return agent !== undefined;
   }
 
@@ -126,6 +139,7 @@ export class InProcessDriver implements PoolDriver {
       onHeartbeat: (at) => this.runtime.heartbeats.emit({ agentId: request.agentId, at }),
     });
     this.agents.set(request.agentId, agent);
+    this.starts.set(request.agentId, this.startCount(request.agentId) + 1);
     return agent;
   }
 

@@ -64,6 +64,13 @@ export class LocalAgent {
     clearInterval(this.heartbeatTimer);
   }
 
+  /** Restarts heartbeats stopped by `silence`; for tests. */
+  resume(): void {
+    if (!this.isSilenced) return;
+    this.isSilenced = false;
+    if (this.currentState === 'running') this.startHeartbeats();
+  }
+
   /** Stops the agent; a start still in progress rejects `ready`. */
   stop(): void {
     if (this.currentState === 'stopped') return;
@@ -76,6 +83,10 @@ export class LocalAgent {
   private run(): void {
     this.currentState = 'running';
     this.abortStart = undefined;
+    this.startHeartbeats();
+  }
+
+  private startHeartbeats(): void {
     this.beat();
     this.heartbeatTimer = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
     this.heartbeatTimer.unref();
