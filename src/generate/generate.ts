@@ -5,12 +5,11 @@ import { basename } from 'node:path';
 
 import type { SwarmConfig } from '../config/model';
 import { collectAlerts } from './collect-alerts';
+import { SCRAPE_JOB } from './scrape-job';
 import { resolveOptions, type GenerateOptions } from './options';
 import { emptyResult, type GenerationResult, type GeneratorStep } from './result';
 import { STEPS } from './steps';
 
-/** Scrape job of `swarm-scaler serve`; the exporter alerts and dashboards select on it. */
-export const SCRAPE_JOB = 'swarm-scaler';
 
 /** Generates every output file for `config`; the same input always gives the same bytes. */
 export function generate(
