@@ -21,7 +21,7 @@ export interface LoadOptions {
 
 /** Reads and validates a config file; throws ConfigError listing every problem found. */
 export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfig {
-  const text = readConfigFile(file);
+  const text = readConfigText(file);
   const format = /\.(md|markdown)$/i.test(file) ? 'markdown' : 'yaml';
   return loadConfigText(text, file, format, options);
 }
@@ -89,7 +89,8 @@ function checkTopLevelKeys(raw: Record<string, unknown>, source: YamlSource): { 
   return { data, issues };
 }
 
-function readConfigFile(file: string): string {
+/** Reads a config file, rejecting one above MAX_CONFIG_BYTES before reading it; throws ConfigError. */
+export function readConfigText(file: string): string {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');

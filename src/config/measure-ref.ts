@@ -77,7 +77,8 @@ export function resolveMeasure(
     );
     return undefined;
   }
-  return { measure: withQuery(name, entry.query), kind: kindOfText(entry.threshold) };
+  const kind = kindOfText(entry.threshold);
+  return { measure: { ...withQuery(name, entry.query), thresholdKind: kind }, kind };
 }
 
 function withQuery(name: string, query: string | undefined): Measure {

@@ -98,6 +98,11 @@ export interface Measure {
   name: string;
   /** PromQL override from the config; when absent the catalogue's expression is used. */
   query?: string;
+  /**
+   * Unit of the threshold when the catalogue does not know the measure (a `query:` of its own),
+   * inferred from how the threshold is written: `80%` is a ratio, `100ms` a duration.
+   */
+  thresholdKind?: 'count' | 'ratio' | 'rate' | 'duration' | 'bytes';
 }
 
 /** An entry of `scaling_rules`: spawn the listed specialists while the measure is above threshold. */
