@@ -8,7 +8,7 @@ import { SIGNALS, type Signal } from '../catalog/signals';
 import { registerCustomMetric } from './metrics/custom-metric';
 import { FastCounter } from './metrics/fast-counter';
 import { FastHistogram } from './metrics/fast-histogram';
-import { labelCombinations } from './labels';
+import { boundedValues, labelCombinations } from './labels';
 import type { SnapshotStore } from './snapshot-store';
 
 /** Signals the exporter publishes; `swarm_agents` belongs to the scaler. */
@@ -69,6 +69,9 @@ export class SignalMetrics {
   private snapshotGauge(signal: Signal, labelNames: string[]): Gauge {
     const { store, gaugeFallbacks } = this.options;
     const labelName = labelNames[0];
+    // Once any source reports a labelled gauge, every allowed label value is exported (0 where
+    // no source gave one), so the series set never depends on what the sources send.
+    const allValues = signal.labels[0] ? boundedValues(signal.labels[0]) : [''];
     return new Gauge({
       name: signal.metric,
       help: signal.help,
@@ -78,7 +81,9 @@ export class SignalMetrics {
         this.reset();
         let values = store.aggregate(signal.metric);
         if (values.size === 0) values = gaugeFallbacks?.get(signal.metric) ?? values;
-        for (const [labelValue, value] of values) {
+        if (values.size === 0) return;
+        for (const labelValue of allValues) {
+          const value = values.get(labelValue) ?? 0;
           if (labelName) this.set({ [labelName]: labelValue }, value);
           else this.set(value);
         }
