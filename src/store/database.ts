@@ -1,0 +1,56 @@
+/**
+ * The store's view of a database: PostgreSQL through `pg` when a URL is given, an embedded PGlite
+ * otherwise. Both run the same SQL and the same migrations.
+ */
+import { StoreError } from './errors';
+import { PgliteDatabase } from './pglite-database';
+import { PostgresDatabase } from './postgres-database';
+
+/** A result row set. */
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** Something that runs one parameterized statement: the database or an open transaction. */
+export interface Queryable {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
+}
+
+/** The client shape node-pg-migrate drives: `query` with or without parameters. */
+export interface MigrationClient {
+  query(text: string | { text: string; values?: unknown[] }, values?: unknown[]): Promise<QueryResult<unknown>>;
+}
+
+/** An open database. */
+export interface Database extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `work` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Lends a single-session client for migrations, which take a session-level advisory lock. */
+  withMigrationClient<T>(work: (client: MigrationClient) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Where the store lives. */
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; when absent an embedded PGlite database is used. */
+  databaseUrl?: string;
+  /** PGlite data directory; undefined keeps the database in memory. */
+  dataDir?: string;
+  /** Maximum connections of the `pg` pool. */
+  poolSize?: number;
+}
+
+/** Opens the database named by the options. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    return PostgresDatabase.open(options.databaseUrl, options.poolSize ?? 10);
+  }
+  return PgliteDatabase.open(options.dataDir);
+}
+
+/** Rejects a call on a database that was closed. */
+export function closedError(kind: string): StoreError {
+  return new StoreError(`the ${kind} database is closed: start the scaler again`, 'store_unavailable', true);
+}
