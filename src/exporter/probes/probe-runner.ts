@@ -23,7 +23,8 @@ interface ProbeState {
   probe: Probe;
   metrics: Map<string, ProbeMetric>;
   lastSuccessMs: number;
-  running: boolean;
+  /** The run in progress, if any. */
+  inFlight?: Promise<void>;
   lastError?: string;
   timer?: NodeJS.Timeout;
 }
@@ -65,7 +66,7 @@ export class ProbeRunner {
   /** Registers a probe's metrics; it runs once `start()` is called. */
   add(probe: Probe): void {
     const staleAfterMs = this.options.staleAfterMs ?? this.options.intervalMs * 3;
-    const state: ProbeState = { probe, metrics: new Map(), lastSuccessMs: 0, running: false };
+    const state: ProbeState = { probe, metrics: new Map(), lastSuccessMs: 0 };
     const isFresh = (): boolean => Date.now() - state.lastSuccessMs <= staleAfterMs;
     for (const spec of probe.metrics) {
       const metric = new ProbeMetric(spec, isFresh);
@@ -85,7 +86,7 @@ export class ProbeRunner {
     }
   }
 
-  /** Runs every probe once and waits for all of them; for tests and the first scrape. */
+  /** Runs every probe once (or joins the run in progress) and waits for all of them. */
   async runAll(): Promise<void> {
     await Promise.all(this.states.map((state) => this.runOnce(state)));
   }
@@ -97,9 +98,15 @@ export class ProbeRunner {
     await Promise.all(this.states.map((state) => state.probe.close?.()));
   }
 
-  private async runOnce(state: ProbeState): Promise<void> {
-    if (state.running || this.stopped) return;
-    state.running = true;
+  private runOnce(state: ProbeState): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    state.inFlight ??= this.run(state).finally(() => {
+      state.inFlight = undefined;
+    });
+    return state.inFlight;
+  }
+
+  private async run(state: ProbeState): Promise<void> {
     const startedMs = Date.now();
     const name = state.probe.name;
     try {
@@ -118,7 +125,6 @@ export class ProbeRunner {
       state.lastError = message;
     } finally {
       this.duration.set({ probe: name }, (Date.now() - startedMs) / 1000);
-      state.running = false;
     }
   }
 
