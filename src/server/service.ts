@@ -34,7 +34,7 @@ export async function startService(
   collectDefaultMetrics({ register: registry, prefix: 'swarm_scaler_process_' });
 
   const driver: PoolDriver = createDriver(config, {
-    logger: logger.child({ component: 'pool' }),
+    logger,
     registry,
     natsUrl: settings.natsUrl,
     env: settings.env,

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { parseDocument } from 'yaml';
 
+import { loadConfig } from '../../src/config/load';
 import { freePort, queryPrometheus, startAlertmanager, startPrometheus } from '../support/prom-stack';
 
 const root = path.join(__dirname, '..', '..');
@@ -123,10 +124,13 @@ describe('whole loop', () => {
     const firstSpawnSeconds = (Date.now() - surgeStart) / 1000;
     process.stdout.write(`surge start to first spawned specialist: ${firstSpawnSeconds.toFixed(1)} s\n`);
 
-    expect(grown.actual).toBe(22);
-    const roles = grown.agents.map((agent) => agent.role);
-    expect(roles.filter((role) => role === 'actor-supervisor')).toHaveLength(1);
-    expect(roles.filter((role) => role === 'message-router')).toHaveLength(1);
+    const specialists = ruleRoles('actor_system_load');
+    expect(specialists).toHaveLength(2);
+    expect(grown.actual).toBe(20 + specialists.length);
+    for (const role of specialists) {
+      const expected = base.agents.filter((agent) => agent.role === role).length + 1;
+      expect([role, grown.agents.filter((agent) => agent.role === role).length]).toEqual([role, expected]);
+    }
 
     const firing = await queryPrometheus(
       prometheusUrl,
@@ -147,8 +151,9 @@ describe('whole loop', () => {
       const view = await pool();
       return view.actual === 20 ? view : undefined;
     }, (SURGE_SECONDS + CALM_SECONDS) * 1000);
-    expect(shrunk.agents.some((agent) => agent.role === 'actor-supervisor')).toBe(false);
-    expect(shrunk.agents.some((agent) => agent.role === 'message-router')).toBe(false);
+    const roleCounts = (view: PoolView) =>
+      Object.fromEntries(specialists.map((role) => [role, view.agents.filter((a) => a.role === role).length]));
+    expect(roleCounts(shrunk)).toEqual(roleCounts(base));
 
     await waitFor(async () => {
       const series = await queryPrometheus(prometheusUrl, 'sum(swarm_agents{state="running"})');
@@ -157,6 +162,12 @@ describe('whole loop', () => {
     const held = await queryPrometheus(prometheusUrl, 'max_over_time(sum(swarm_agents{state="running"})[5m:1s])');
     expect(Number(held[0].value[1])).toBe(22);
   });
+
+  function ruleRoles(rule: string): string[] {
+    const { config } = loadConfig(path.join(work, 'swarm.yaml'));
+    const found = config.scalingRules.find((candidate) => candidate.name === rule);
+    return (found?.spawn ?? []).map((role) => role.role);
+  }
 
   async function pool(): Promise<PoolView> {
     const response = await fetch(`http://127.0.0.1:${servicePort}/api/v1/pool`, {
