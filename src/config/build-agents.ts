@@ -4,7 +4,7 @@
  */
 import { LIFECYCLE_EVENTS } from '../catalog/signals';
 import type { BuildContext, Path } from './build-context';
-import { parseCondition } from './condition';
+import { isConditionProblem, parseCondition } from './condition';
 import type { AgentCategory, AgentSpec, AgentTargets, LatencyQuantile } from './model';
 import type { AgentSpecFile, CategoryFile } from './schema';
 import { didYouMean } from './suggest';
@@ -51,8 +51,9 @@ function buildAgent(category: string, raw: AgentSpecFile, path: Path, context: B
   };
   checkEvents(raw.auto_spawn_on, [...path, 'auto_spawn_on'], context);
   if (raw.spawn_when !== undefined) {
-    const condition = parseCondition(raw.spawn_when, [...path, 'spawn_when'], context);
-    if (condition) spec.spawnWhen = condition;
+    const condition = parseCondition(raw.spawn_when);
+    if (isConditionProblem(condition)) context.issue(condition.code, [...path, 'spawn_when'], condition.message);
+    else spec.spawnWhen = condition;
   }
   const targets = buildTargets(raw, path, context);
   if (Object.keys(targets).length > 0) spec.targets = targets;

@@ -46,12 +46,59 @@ export function loadConfigText(
   }
   const { data, issues } = checkTopLevelKeys(raw as Record<string, unknown>, source);
   const parsed = swarmFileSchema.safeParse(data, { error: knownKeysErrorMap });
-  if (!parsed.success) {
-    throw new ConfigError(file, [...issues, ...convertZodIssues(parsed.error.issues, data, source)]);
+  const strict = options.strict ?? false;
+  if (parsed.success) {
+    const result = buildModel(parsed.data, source, { format, strict });
+    if (issues.length + result.issues.length > 0) throw new ConfigError(file, [...issues, ...result.issues]);
+    return { config: result.config, warnings: result.warnings };
   }
-  const result = buildModel(parsed.data, source, { format, strict: options.strict ?? false });
-  if (issues.length + result.issues.length > 0) throw new ConfigError(file, [...issues, ...result.issues]);
-  return { config: result.config, warnings: result.warnings };
+  const shapeIssues = convertZodIssues(parsed.error.issues, data, source);
+  throw new ConfigError(file, [...issues, ...shapeIssues, ...crossReferenceIssues(data, parsed.error.issues, source, format, strict)]);
+}
+
+/**
+ * Builds the entries that passed validation, so that name, measure and bound errors of the rest
+ * of the file come in the same report as the shape errors. An entry with a shape error is left
+ * out; with the swarm section or a category left out, the checks that need it are skipped.
+ */
+function crossReferenceIssues(
+  data: Record<string, unknown>,
+  zodIssues: readonly { path: PropertyKey[] }[],
+  source: YamlSource,
+  format: 'yaml' | 'markdown',
+  strict: boolean,
+): ConfigIssue[] {
+  const pruned = structuredClone(data);
+  const dropped = zodIssues.map((issue) => prune(pruned, issue.path.filter((key): key is string | number => typeof key !== 'symbol')));
+  const isSwarmValid = !dropped.includes('swarm');
+  if (!isSwarmValid) pruned.swarm = { base_agents: 0, max_agents: 1 };
+  const parsed = swarmFileSchema.safeParse(pruned);
+  if (!parsed.success) return [];
+  const isCategoryDropped = dropped.includes('category');
+  const result = buildModel(parsed.data, source, { format, strict: strict && !isCategoryDropped });
+  return result.issues.filter((issue) => isSwarmValid || !issue.source.path.startsWith('swarm'));
+}
+
+/** Removes the entry that contains `path` from `data`; returns what kind of entry it was. */
+function prune(data: Record<string, unknown>, path: (string | number)[]): string {
+  const [section, key, sub] = path;
+  const remove = (container: unknown, name: string | number | undefined) => {
+    if (container !== null && typeof container === 'object' && name !== undefined) delete (container as Record<string, unknown>)[name];
+  };
+  if (section === 'swarm') return 'swarm';
+  if (section === 'scaling_rules' && path.length > 1) {
+    remove(data.scaling_rules, key);
+  } else if (section === 'scaling_triggers' && key === 'framework_scaling' && path.length > 2) {
+    remove((data.scaling_triggers as Record<string, unknown>).framework_scaling, sub);
+  } else if (section === 'scaling_triggers' && path.length > 1) {
+    remove(data.scaling_triggers, key);
+  } else if (typeof section === 'string' && !(SECTION_KEYS as readonly string[]).includes(section)) {
+    remove(data, section);
+    return 'category';
+  } else {
+    remove(data, section);
+  }
+  return 'section';
 }
 
 function parseSource(text: string, file: string, format: 'yaml' | 'markdown'): YamlSource {

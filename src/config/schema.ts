@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 
-import type { QuantityKind } from './quantity';
+import { isConditionProblem, parseCondition } from './condition';
+import { parserFor, QuantityError, type QuantityKind } from './quantity';
 
 const PATTERNS: Record<QuantityKind, string> = {
   count: String.raw`^\s*[\d_]+(\.\d+)?\s*[kKMG]?\s*$`,
@@ -25,11 +26,30 @@ const EXAMPLES: Record<QuantityKind, (string | number)[]> = {
   bytes: ['1_048_576', '1MiB'],
 };
 
-/** A quantity as written; `kind` documents its base unit and feeds the JSON Schema pattern. */
+/**
+ * A quantity as written; `kind` documents its base unit and feeds the JSON Schema pattern. The
+ * value is parsed here too, so that every unreadable quantity is reported with the shape errors.
+ */
 export function quantity(kind: QuantityKind, description: string) {
   const text = z.string().meta({ pattern: PATTERNS[kind] });
-  return z.union([z.number(), text]).meta({ description, examples: EXAMPLES[kind] });
+  return z
+    .union([z.number(), text])
+    .superRefine((value, ctx) => {
+      try {
+        parserFor(kind)(value);
+      } catch (err) {
+        if (!(err instanceof QuantityError)) throw err;
+        ctx.addIssue({ code: 'custom', message: err.message, params: { issueCode: err.code } });
+      }
+    })
+    .meta({ description, examples: EXAMPLES[kind] });
 }
+
+/** A `spawn_when` condition, checked against the catalogue as it is read. */
+const condition = z.string().superRefine((text, ctx) => {
+  const result = parseCondition(text);
+  if (isConditionProblem(result)) ctx.addIssue({ code: 'custom', message: result.message, params: { issueCode: result.code } });
+});
 
 const duration = (description: string) => quantity('duration', description).optional();
 
@@ -59,8 +79,7 @@ export const agentSpecSchema = z.strictObject({
   id: roleName.meta({ description: 'Role id of this agent type; names in spawn lists refer to it' }),
   capabilities: nameList.default([]).meta({ description: 'What the agent can do; spawn lists may name these' }),
   auto_spawn_on: textList.default([]).meta({ description: 'Framework events that spawn this agent' }),
-  spawn_when: z
-    .string()
+  spawn_when: condition
     .optional()
     .meta({ description: 'Condition "<measure> <op> <value>" that spawns this agent, such as "response_time > 100ms"' }),
   config_knowledge: z.record(z.string(), z.unknown()).optional().meta({ description: 'Free-form settings passed to the agent on spawn' }),

@@ -2,7 +2,7 @@
  * Parses config text into a YAML document that keeps node positions, and maps key paths back to
  * `file:line:column`, through a line map when the YAML was taken out of a Markdown document.
  */
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isCollection, isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 
 import { ConfigError, type ConfigIssue } from './errors';
 import type { SourceRef } from './model';
@@ -68,10 +68,14 @@ export class YamlSource {
     }
   }
 
-  /** Returns the position of the value at `path`, or of its nearest existing ancestor. */
+  /**
+   * Returns the position of the value at `path`, or of its nearest existing ancestor. A block
+   * mapping or list is located at its key, which is where a reader looks for it.
+   */
   locate(path: Path): SourceRef {
     for (let depth = path.length; depth >= 0; depth--) {
       const node = this.doc.getIn(path.slice(0, depth), true) as Node | undefined;
+      if (isCollection(node) && !node.flow && depth > 0 && depth === path.length) return this.locateKey(path);
       if (node?.range) return this.at(node.range[0], path.join('.'));
     }
     return this.point(1, 1, path.join('.'));
@@ -86,7 +90,8 @@ export class YamlSource {
       const keyNode = pair?.key as Node | undefined;
       if (keyNode?.range) return this.at(keyNode.range[0], path.join('.'));
     }
-    return this.locate(path);
+    const node = this.doc.getIn(path, true) as Node | undefined;
+    return node?.range ? this.at(node.range[0], path.join('.')) : this.locate(path.slice(0, -1));
   }
 
   private at(offset: number, path: string): SourceRef {

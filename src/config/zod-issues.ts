@@ -50,6 +50,12 @@ function convert(issue: ZodIssue, prefix: Path, raw: unknown, source: YamlSource
       return [invalid(path, `value ${show(value)} is too small: expected ${minimum(issue)}`, source)];
     case 'too_big':
       return [invalid(path, `value ${show(value)} is too large: expected at most ${String(issue.maximum)}`, source)];
+    case 'custom': {
+      const code = (issue.params as { issueCode?: ConfigIssue['code'] } | undefined)?.issueCode ?? 'invalid-value';
+      return [{ code, message: issue.message, source: source.locate(path) }];
+    }
+    case 'invalid_key':
+      return [{ code: 'invalid-value', message: `name ${show(path[path.length - 1])} is invalid: rule and trigger names become alert names, so use letters, digits and "_", such as "actor_load"`, source: source.locateKey(path) }];
     case 'invalid_format':
       return [invalid(path, `value ${show(value)} is invalid: ${issue.message}`, source)];
     default:
@@ -76,7 +82,11 @@ function convertUnion(branches: ZodIssue[][], path: Path, value: unknown, raw: u
 }
 
 function wrongType(path: Path, expected: string, value: unknown, source: YamlSource): ConfigIssue {
-  const wanted = expected === 'array' ? 'a list' : expected === 'object' ? 'a mapping' : expected === 'int' ? 'a whole number' : `a ${expected}`;
+  const words: Record<string, string> = { array: 'a list', object: 'a mapping', int: 'a whole number' };
+  const wanted = expected
+    .split(' or ')
+    .map((type) => words[type] ?? `a ${type}`)
+    .join(' or ');
   return { code: 'wrong-type', message: `value ${show(value)} is ${kindOf(value)}: expected ${wanted}`, source: source.locate(path) };
 }
 
