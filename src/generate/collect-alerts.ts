@@ -247,8 +247,9 @@ function queryOverride(trigger: object): string | undefined {
   return 'query' in trigger && typeof trigger.query === 'string' ? trigger.query : undefined;
 }
 
+/** Lists spawn names as written in the config, so the text does not change with resolution. */
 function roleList(roles: ResolvedRole[]): string {
-  const names = [...new Set(roles.map((role) => role.role))];
+  const names = [...new Set(roles.map((role) => role.requested))];
   return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 

@@ -7,7 +7,7 @@
 import { DEFAULT_PORT, DEFAULT_SWARM_NAME } from '../catalog/alert-contract';
 import { GenerateError } from './errors';
 
-/** Output flavour: plain Prometheus files, or PrometheusRule resources for the Prometheus Operator. */
+/** Output flavour: plain Prometheus files, or PrometheusRule resources for Prometheus Operator. */
 export type OutputFormat = 'prometheus' | 'prometheus-operator';
 
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['prometheus', 'prometheus-operator'];
@@ -26,8 +26,13 @@ export interface GenerateOptions {
   scrapeInterval: string;
   /** Prometheus rule evaluation interval; also the `interval` of every rule group. */
   evaluationInterval: string;
-  /** Folder of the rule files as Prometheus sees it, relative to prometheus.yml or absolute. */
-  ruleFilesDir: string;
+  /** Alertmanager `group_interval` of scaling alerts: the wait before a group's next update. */
+  groupInterval: string;
+  /**
+   * Folders of the rule files as Prometheus sees them, relative to prometheus.yml or absolute.
+   * prometheus.yml loads `<folder>/*.yml` of each, so a folder that does not exist adds no rules.
+   */
+  ruleFilesDirs: string[];
   /** Base of every alert's `runbook_url`. */
   runbookBaseUrl: string;
   /** Value of the `swarm` label on every alert. */
@@ -43,7 +48,10 @@ export const DEFAULT_OPTIONS: GenerateOptions = {
   webhookCredentialsFile: '/etc/alertmanager/secrets/webhook-token',
   scrapeInterval: '15s',
   evaluationInterval: '15s',
-  ruleFilesDir: 'alerts',
+  groupInterval: '30s',
+  // The compose stack mounts alerts/ at /etc/prometheus/alerts, next to prometheus.yml; in the
+  // repository and in any --out folder, alerts/ is a sibling of prometheus/.
+  ruleFilesDirs: ['alerts', '../alerts'],
   runbookBaseUrl: 'docs/runbooks',
   swarmName: DEFAULT_SWARM_NAME,
 };
@@ -60,8 +68,13 @@ export function resolveOptions(overrides: Partial<GenerateOptions> = {}): Genera
   for (const key of ['serviceAddress', 'alertmanagerAddress', 'prometheusAddress'] as const) {
     if (!ADDRESS.test(options[key])) throw invalid(flagName(key), options[key], 'host:port');
   }
-  for (const key of ['scrapeInterval', 'evaluationInterval'] as const) {
-    if (!DURATION.test(options[key])) throw invalid(flagName(key), options[key], 'a duration such as 15s or 1m');
+  for (const key of ['scrapeInterval', 'evaluationInterval', 'groupInterval'] as const) {
+    if (!DURATION.test(options[key])) {
+      throw invalid(flagName(key), options[key], 'a duration such as 15s or 1m');
+    }
+  }
+  if (options.ruleFilesDirs.length === 0) {
+    throw invalid('--rule-files-dir', '', 'at least one folder');
   }
   if (!options.webhookCredentialsFile.startsWith('/')) {
     throw invalid('--webhook-credentials-file', options.webhookCredentialsFile, 'an absolute path');
@@ -82,7 +95,8 @@ export function formatDuration(seconds: number): string {
   if (seconds === 0) return '0s';
   const parts: string[] = [];
   let rest = Math.round(seconds * 1000);
-  for (const [unit, ms] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+  const units = [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const;
+  for (const [unit, ms] of units) {
     if (rest >= ms) {
       parts.push(`${Math.floor(rest / ms)}${unit}`);
       rest %= ms;
@@ -92,7 +106,8 @@ export function formatDuration(seconds: number): string {
 }
 
 function dropUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  return Object.fromEntries(entries) as Partial<T>;
 }
 
 function flagName(key: string): string {

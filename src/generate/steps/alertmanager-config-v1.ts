@@ -23,7 +23,6 @@ export const RECEIVERS = {
 // Scaling should start within seconds of an alert firing; a short wait still batches alerts
 // that fire in the same evaluation.
 const GROUP_WAIT = '1s';
-const GROUP_INTERVAL = '30s';
 // The scaler diffs notifications by fingerprint, so a resend every few minutes costs little and
 // recovers a lost notification.
 const REPEAT_INTERVAL = '5m';
@@ -39,7 +38,7 @@ export const alertmanagerConfigStep: GeneratorStep = {
         receiver: RECEIVERS.discard,
         group_by: ['alertname', ALERT_LABELS.rule],
         group_wait: GROUP_WAIT,
-        group_interval: GROUP_INTERVAL,
+        group_interval: context.options.groupInterval,
         repeat_interval: REPEAT_INTERVAL,
         routes: [
           {

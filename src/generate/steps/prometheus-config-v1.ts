@@ -1,12 +1,11 @@
 /**
  * Step prometheus-config/v1: prometheus/prometheus.yml. Scrapes `swarm-scaler serve` as job
- * `swarm-scaler`, loads the generated rule files and sends alerts to Alertmanager.
+ * `swarm-scaler`, loads the generated rule files (every `*.yml` of each rule folder; the rule
+ * tests live one level down, in alerts/tests) and sends alerts to Alertmanager.
  */
 import { SCRAPE_JOB } from '../scrape-job';
 import { renderYaml } from '../render';
 import type { GeneratorStep } from '../result';
-import { ALERT_RULES_FILE } from './alert-rules-v1';
-import { RECORDING_RULES_FILE } from './recording-rules-v1';
 
 /** Path of the Prometheus config in the output folder. */
 export const PROMETHEUS_CONFIG_FILE = 'prometheus/prometheus.yml';
@@ -17,15 +16,16 @@ export const prometheusConfigStep: GeneratorStep = {
   formats: ['prometheus'],
   apply(context, result) {
     const { options } = context;
-    const ruleDir = options.ruleFilesDir.replace(/\/$/, '');
-    const ruleFile = (path: string) => `${ruleDir}/${path.split('/').slice(1).join('/')}`;
+    // A glob that matches nothing adds no rules, where a plain missing path fails the load; so
+    // the config works in every folder layout that ruleFilesDirs lists.
+    const ruleFiles = options.ruleFilesDirs.map((dir) => `${dir.replace(/\/$/, '')}/*.yml`);
     const config = {
       global: {
         scrape_interval: options.scrapeInterval,
         evaluation_interval: options.evaluationInterval,
         external_labels: { swarm: options.swarmName },
       },
-      rule_files: [ruleFile(ALERT_RULES_FILE), ruleFile(RECORDING_RULES_FILE)],
+      rule_files: ruleFiles,
       alerting: {
         alertmanagers: [{ static_configs: [{ targets: [options.alertmanagerAddress] }] }],
       },
