@@ -3,8 +3,13 @@ import type { Command } from 'commander';
 
 import type { CliIo } from '../io';
 import { registerAgentHost } from './agent-host';
+import { registerConfig } from './config';
+import { registerGenerate } from './generate';
+import { registerSchema } from './schema';
 import { registerServe } from './serve';
 import { registerSimulate } from './simulate';
+import { registerTriggers } from './triggers';
+import { registerValidate } from './validate';
 
 /** Adds one verb to the program. */
 export type RegisterCommand = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
@@ -13,4 +18,9 @@ export const COMMANDS: RegisterCommand[] = [
   registerServe,
   registerAgentHost,
   registerSimulate,
+  registerGenerate,
+  registerValidate,
+  registerSchema,
+  registerConfig,
+  registerTriggers,
 ];
