@@ -58,6 +58,18 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /** Opens the store, runs migrations and builds the router; `start` restores the pool and starts the loops. */
 export async function createScaler(options: ScalerOptions): Promise<ScalerService> {
+  return (await openScaler(options)).service;
+}
+
+/** The service together with its core, for tests and tools that drive reconcile directly. */
+export interface OpenedScaler {
+  service: ScalerService;
+  core: ScalerCore;
+  database: Database;
+}
+
+/** Like createScaler, but also returns the core and the database. */
+export async function openScaler(options: ScalerOptions): Promise<OpenedScaler> {
   const { config, logger, driver } = options;
   const now = options.now ?? Date.now;
   const swarm = DEFAULT_SWARM_NAME;
@@ -84,7 +96,7 @@ export async function createScaler(options: ScalerOptions): Promise<ScalerServic
     logger,
   });
 
-  return {
+  const service: ScalerService = {
     router,
     async start() {
       await core.start(options.dryRun);
@@ -99,6 +111,7 @@ export async function createScaler(options: ScalerOptions): Promise<ScalerServic
     },
     isReady: () => isStarted,
   };
+  return { service, core, database };
 }
 
 async function countPool(database: Database, swarm: string) {

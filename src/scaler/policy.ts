@@ -289,7 +289,7 @@ class PlanBuilder {
       if (origin === 'base') this.skip(rule, block, undefined, slot.role);
       return block;
     }
-    this.tally.spawn(slot.role, slot.category);
+    this.tally.spawn(slot.role, slot.category, origin, origin === 'alert' ? rule : undefined);
     this.plan.spawn.push({ ...slot, origin, cause, rule, instanceKey: key });
     return undefined;
   }
@@ -309,7 +309,7 @@ class PlanBuilder {
 
   private retire(agent: PoolAgent, rule: string, cause: RetireCause): void {
     if (!this.tally.canRetire() || this.plan.retire.some((step) => step.agentId === agent.agentId)) return;
-    this.tally.retire(agent.role);
+    this.tally.retire(agent);
     this.plan.retire.push({ agentId: agent.agentId, role: agent.role, category: agent.category, rule, cause, instanceKey: agent.instanceKey });
   }
 

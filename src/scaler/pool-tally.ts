@@ -12,7 +12,8 @@ export class PoolTally {
   private occupiedTotal = 0;
   private liveTotal = 0;
   private readonly occupiedByCategory = new Map<string, number>();
-  private readonly liveByRole = new Map<string, number>();
+  /** Live base and manual agents per role: what a fill-order pick counts as already running. */
+  private readonly filledByRole = new Map<string, number>();
   private readonly capacity = new Map<string, number>();
 
   constructor(
@@ -22,7 +23,7 @@ export class PoolTally {
     for (const category of config.categories) this.capacity.set(category.name, category.capacity);
     for (const agent of pool) {
       this.addOccupied(agent.category);
-      if (agent.state !== 'retiring') this.addLive(agent.role);
+      if (agent.state !== 'retiring') this.addLive(agent.role, isFilled(agent.origin, agent.rule));
     }
   }
 
@@ -45,15 +46,15 @@ export class PoolTally {
   }
 
   /** Records a planned spawn. */
-  spawn(role: string, category: string): void {
+  spawn(role: string, category: string, origin: PoolAgent['origin'], rule?: string): void {
     this.addOccupied(category);
-    this.addLive(role);
+    this.addLive(role, isFilled(origin, rule));
   }
 
   /** Records a planned retirement; the slot stays occupied until the runtime acknowledges it. */
-  retire(role: string): void {
+  retire(agent: Pick<PoolAgent, 'role' | 'origin' | 'rule'>): void {
     this.liveTotal -= 1;
-    this.liveByRole.set(role, (this.liveByRole.get(role) ?? 1) - 1);
+    if (isFilled(agent.origin, agent.rule)) this.filledByRole.set(agent.role, (this.filledByRole.get(agent.role) ?? 1) - 1);
   }
 
   /** Running roles and free slots, for picking roles from the fill sequence. */
@@ -64,7 +65,7 @@ export class PoolTally {
       const free = Math.max(0, capacity - (this.occupiedByCategory.get(name) ?? 0));
       categoryFree.set(name, Math.min(free, globalFree));
     }
-    return { roleCounts: new Map(this.liveByRole), categoryFree };
+    return { roleCounts: new Map(this.filledByRole), categoryFree };
   }
 
   private addOccupied(category: string): void {
@@ -72,8 +73,16 @@ export class PoolTally {
     this.occupiedByCategory.set(category, (this.occupiedByCategory.get(category) ?? 0) + 1);
   }
 
-  private addLive(role: string): void {
+  private addLive(role: string, isFromFillOrder: boolean): void {
     this.liveTotal += 1;
-    this.liveByRole.set(role, (this.liveByRole.get(role) ?? 0) + 1);
+    if (isFromFillOrder) this.filledByRole.set(role, (this.filledByRole.get(role) ?? 0) + 1);
   }
+}
+
+/**
+ * True for base and manual agents. Agents added by alerts are left out, so the roles a CPU or
+ * queue scale-up picks depend only on the base pool, never on which other alerts acted first.
+ */
+function isFilled(origin: PoolAgent['origin'], _rule: string | undefined): boolean {
+  return origin !== 'alert';
 }

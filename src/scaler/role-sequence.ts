@@ -3,9 +3,10 @@
  * manual scale-ups add.
  *
  * The sequence walks the non-dynamic categories ordered by capacity (largest first, config order
- * breaking ties) and takes each category's next agent type in turn, cycling through its agents,
- * until every category has as many entries as its capacity. Its first pass therefore holds one of
- * each non-dynamic agent type. The base pool is the sequence's first `base_agents` entries.
+ * breaking ties). Its first part holds one of each agent type: the first agent of every category,
+ * then the second of every category that has one, and so on. After that it takes each category's
+ * next agent type in turn, cycling through its agents, until every category has as many entries
+ * as its capacity. The base pool is the sequence's first `base_agents` entries.
  */
 import type { AgentCategory, SwarmConfig } from '../config/model';
 import type { RoleSlot } from './types';
@@ -19,14 +20,23 @@ export function fillSequence(config: SwarmConfig, categories?: AgentCategory[]):
     .map(({ category }) => category);
   const sequence: RoleSlot[] = [];
   const taken = new Map<string, number>();
-  for (let round = 0; ; round += 1) {
+  const add = (category: AgentCategory, agentIndex: number) => {
+    const spec = category.agents[agentIndex % category.agents.length];
+    sequence.push({ role: spec.id, category: category.name, spec });
+    taken.set(category.name, (taken.get(category.name) ?? 0) + 1);
+  };
+  const longest = Math.max(0, ...eligible.map((category) => category.agents.length));
+  for (let round = 0; round < longest; round += 1) {
+    for (const category of eligible) {
+      if (round < category.agents.length && (taken.get(category.name) ?? 0) < category.capacity) add(category, round);
+    }
+  }
+  for (;;) {
     let isAdded = false;
     for (const category of eligible) {
       const count = taken.get(category.name) ?? 0;
       if (count >= category.capacity) continue;
-      const spec = category.agents[round % category.agents.length];
-      sequence.push({ role: spec.id, category: category.name, spec });
-      taken.set(category.name, count + 1);
+      add(category, count);
       isAdded = true;
     }
     if (!isAdded) return sequence;

@@ -19,13 +19,17 @@ export class StoreError extends Error {
 
 // SQLSTATE classes that mean the server or the connection is gone, not that the SQL is wrong:
 // 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown),
-// 40 transaction rollback (serialization failure, deadlock).
-const RETRYABLE_SQLSTATE = /^(08|53|57|40)/;
+// 40 transaction rollback (serialization failure, deadlock), 3D000 database does not exist.
+const RETRYABLE_SQLSTATE = /^(08|53|57|40|3D000)/;
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
 
 /** Wraps a driver error from `pg` or PGlite in a StoreError that says whether to retry. */
-export function toStoreError(err: unknown, what: string): StoreError {
+export function toStoreError(err: unknown, what: string, isConnecting = false): StoreError {
   if (err instanceof StoreError) return err;
+  if (isConnecting) {
+    const text = err instanceof Error ? err.message : String(err);
+    return new StoreError(`database unavailable while ${what}: ${text}`, 'store_unavailable', true, { cause: err });
+  }
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   const text = err instanceof Error ? err.message : String(err);
   const isUnavailable =

@@ -34,7 +34,7 @@ export class PostgresDatabase implements Database {
     try {
       client = await this.pool.connect();
     } catch (err) {
-      throw toStoreError(err, 'connecting');
+      throw toStoreError(err, 'connecting', true);
     }
     const tx = clientQueryable(client);
     let isBroken = false;
@@ -55,7 +55,7 @@ export class PostgresDatabase implements Database {
 
   async withMigrationClient<T>(work: (client: MigrationClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch((err: unknown) => {
-      throw toStoreError(err, 'connecting for migrations');
+      throw toStoreError(err, 'connecting for migrations', true);
     });
     try {
       return await work(client as unknown as MigrationClient);
