@@ -30,8 +30,8 @@ export interface PanelThreshold {
   value: number;
   /** Config path shown in the panel description, such as `scaling_rules.error_rate`. */
   source: string;
-  /** `red` for scale-up thresholds, `blue` for scale-down ones. */
-  color: string;
+  /** `up`: the scaler adds agents above it; `down`: it retires agents below it. */
+  direction: 'up' | 'down';
 }
 
 /** What a time series panel shows. */
@@ -125,12 +125,21 @@ function legend(): common.VizLegendOptionsBuilder {
     .placement(common.LegendPlacement.Bottom);
 }
 
-/** Thresholds with a green base and one step per threshold, lowest first. */
+/**
+ * Thresholds as Grafana steps, lowest first: blue below a scale-down threshold, green in the
+ * normal range, red above a scale-up threshold. Equal values give one step.
+ */
 export function thresholdsConfig(thresholds: PanelThreshold[]): dashboard.ThresholdsConfigBuilder {
-  const steps: dashboard.Threshold[] = [{ value: null, color: 'green' }];
   const sorted = [...thresholds].sort((a, b) => a.value - b.value);
-  for (const threshold of sorted) steps.push({ value: threshold.value, color: threshold.color });
-  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
+  const hasDown = sorted.some((threshold) => threshold.direction === 'down');
+  const steps: dashboard.Threshold[] = [{ value: null, color: hasDown ? 'blue' : 'green' }];
+  for (const threshold of sorted) {
+    if (steps.some((step) => step.value === threshold.value)) continue;
+    steps.push({ value: threshold.value, color: threshold.direction === 'down' ? 'green' : 'red' });
+  }
+  return new dashboard.ThresholdsConfigBuilder()
+    .mode(dashboard.ThresholdsMode.Absolute)
+    .steps(steps);
 }
 
 /** Describes the thresholds of a panel for its description. */

@@ -141,7 +141,7 @@ function thresholdsOf(conditions: ThresholdCondition[], alerts: AlertSpec[]): Pa
   const thresholds = conditions.map((condition, i) => ({
     value: condition.threshold,
     source: alerts[i].configPath,
-    color: alerts[i].direction === 'down' ? 'blue' : 'red',
+    direction: alerts[i].direction ?? 'up',
   }));
   return thresholds.filter(
     (threshold, i) => thresholds.findIndex((other) => other.source === threshold.source) === i,

@@ -115,7 +115,7 @@ function decisionPanels(): PanelDraft[] {
       description: '1 while scaling is paused by an operator, 0 otherwise.',
       unit: 'short',
       queries: [{ expr: `max(${SCALER_METRICS.frozen})`, legend: 'frozen' }],
-      thresholds: [{ value: 1, source: 'manual freeze', color: 'orange' }],
+      thresholds: [{ value: 1, source: 'frozen by an operator', direction: 'up' }],
     },
   ];
 }
@@ -166,8 +166,8 @@ function pipelinePanels(swarmName: string, job: string): PanelDraft[] {
 
 function poolBounds(config: SwarmConfig): PanelThreshold[] {
   return [
-    { value: config.autoScale.minAgents, source: 'swarm.auto_scale.min_agents', color: 'blue' },
-    { value: config.autoScale.maxAgents, source: 'swarm.auto_scale.max_agents', color: 'red' },
+    { value: config.autoScale.minAgents, source: 'swarm.auto_scale.min_agents', direction: 'down' },
+    { value: config.autoScale.maxAgents, source: 'swarm.auto_scale.max_agents', direction: 'up' },
   ];
 }
 
