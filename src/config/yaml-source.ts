@@ -57,7 +57,13 @@ export class YamlSource {
   /** Converts the document to plain data, or throws ConfigError when aliases expand too far. */
   toJS(): unknown {
     try {
-      return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      const data: unknown = this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      if (hasCycle(data, [])) {
+        throw new ConfigError(this.file, [
+          { code: 'alias-limit', message: 'an alias refers to a node that contains it, which has no finite value: replace the alias with the values it stands for', source: this.point(1, 1, '') },
+        ]);
+      }
+      return data;
     } catch (err) {
       if (!(err instanceof ReferenceError)) throw err;
       throw new ConfigError(
@@ -104,6 +110,14 @@ export class YamlSource {
     if (!origin) return { file: this.file, line, column, path };
     return { file: this.file, line: origin.line, column: Math.max(1, column - origin.shift), path };
   }
+}
+
+/** True when `value` contains itself, which a YAML alias to an ancestor produces. */
+function hasCycle(value: unknown, ancestors: unknown[]): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (ancestors.includes(value)) return true;
+  const children = value instanceof Map ? [...value.values()] : Object.values(value);
+  return children.some((child) => hasCycle(child, [...ancestors, value]));
 }
 
 function tooLarge(file: string, size: number): ConfigIssue {

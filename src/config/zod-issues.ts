@@ -111,7 +111,12 @@ function kindOf(value: unknown): string {
 /** Quotes a value for a message, shortened to 60 characters. */
 export function show(value: unknown): string {
   if (value === undefined) return '(none)';
-  const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
