@@ -44,9 +44,9 @@ export class RecordingDriver implements PoolDriver {
     return () => this.listeners.delete(listener);
   }
 
-  /** Sends a heartbeat for every live agent. */
-  beat(at = Date.now()): void {
-    for (const agentId of this.live.keys()) for (const listener of this.listeners) listener({ agentId, at });
+  /** Sends a heartbeat for every live agent, or for those in `only`. */
+  beat(at = Date.now(), only?: string[]): void {
+    for (const agentId of only ?? [...this.live.keys()]) for (const listener of this.listeners) listener({ agentId, at });
   }
 
   /** Live agents per role. */
