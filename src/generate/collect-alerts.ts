@@ -151,33 +151,41 @@ function dynamicAlerts(config: SwarmConfig): AlertSpec[] {
   });
 }
 
+/**
+ * One alert per distinct `auto_spawn_on` event, labelled with the event's snake-cased name: the
+ * scaler spawns every agent that lists the event, so one alert serves them all.
+ */
 function eventAlerts(config: SwarmConfig): AlertSpec[] {
   const forSeconds = config.scaler.defaultForSeconds;
   const windowSeconds = Math.max(MIN_EVENT_WINDOW_SECONDS, 2 * forSeconds);
-  const agents = config.categories.flatMap((category) =>
-    category.agents.map((agent) => ({ agent, category })),
-  );
-  return agents.flatMap(({ agent, category }) =>
-    agent.autoSpawnOn.map((text): AlertSpec => {
-      const event = snakeCase(text);
-      return {
-        name: `${ALERT_PREFIX}${pascalCase(agent.id)}On${pascalCase(event)}`,
-        kind: 'event',
-        direction: 'up',
-        rule: agent.id,
-        configPath: `${category.name}.agents.${agent.id}.auto_spawn_on`,
-        severity: 'warning',
-        condition: { type: 'event', event, text, windowSeconds },
-        forSeconds,
-        extraLabels: { event },
-        summary: `Framework event "${text}": spawn ${agent.id}.`,
-        description:
-          `{{ $value | humanize }} "${text}" events in the last ${windowSeconds / 60}m;` +
-          ` the scaler spawns ${agent.id} (auto_spawn_on).`,
-        runbook: 'lifecycle-event.md',
-      };
-    }),
-  );
+  const events = new Map<string, { text: string; agents: string[]; configPath: string }>();
+  for (const category of config.categories) {
+    for (const agent of category.agents) {
+      for (const text of agent.autoSpawnOn) {
+        const event = snakeCase(text);
+        const configPath = `${category.name}.agents.${agent.id}.auto_spawn_on`;
+        const entry = events.get(event) ?? { text, agents: [], configPath };
+        entry.agents.push(agent.id);
+        events.set(event, entry);
+      }
+    }
+  }
+  return [...events.entries()].map(([event, { text, agents, configPath }]): AlertSpec => ({
+    name: `${ALERT_PREFIX}Lifecycle${pascalCase(event)}`,
+    kind: 'event',
+    direction: 'up',
+    rule: event,
+    configPath,
+    severity: 'warning',
+    condition: { type: 'event', event, text, windowSeconds },
+    forSeconds,
+    extraLabels: { event },
+    summary: `Framework event "${text}" seen: spawn ${nameList(agents)}.`,
+    description:
+      `{{ $value | humanize }} "${text}" events in the last ${windowSeconds / 60}m;` +
+      ` the scaler spawns ${nameList(agents)} (auto_spawn_on).`,
+    runbook: 'lifecycle-event.md',
+  }));
 }
 
 interface ThresholdAlertInput {
@@ -249,7 +257,11 @@ function queryOverride(trigger: object): string | undefined {
 
 /** Lists spawn names as written in the config, so the text does not change with resolution. */
 function roleList(roles: ResolvedRole[]): string {
-  const names = [...new Set(roles.map((role) => role.requested))];
+  return nameList(roles.map((role) => role.requested));
+}
+
+function nameList(items: string[]): string {
+  const names = [...new Set(items)];
   return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 

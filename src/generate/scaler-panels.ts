@@ -5,8 +5,9 @@
  *
  * The scaler's self-metrics are `swarm_scaler_decisions_total{rule,action,outcome}`,
  * `swarm_scaler_skipped_steps_total{reason}`, `swarm_scaler_alert_to_spawn_seconds` (histogram),
- * `swarm_scaler_webhook_requests_total{status}`, `swarm_scaler_desired_agents` and
- * `swarm_scaler_frozen`; the pool gauge `swarm_agents` comes from the catalogue.
+ * `swarm_scaler_webhook_requests_total{status}`, `swarm_scaler_desired_agents`,
+ * `swarm_scaler_frozen` and `swarm_scaler_paused`; the pool gauge `swarm_agents` comes from the
+ * catalogue.
  */
 import type { SwarmConfig } from '../config/model';
 import { RATE_INTERVAL, type PanelThreshold } from './dashboard-panels';
@@ -20,6 +21,7 @@ export const SCALER_METRICS = {
   webhookRequests: 'swarm_scaler_webhook_requests_total',
   desiredAgents: 'swarm_scaler_desired_agents',
   frozen: 'swarm_scaler_frozen',
+  paused: 'swarm_scaler_paused',
 } as const;
 
 const LIVE = 'state=~"starting|running"';
@@ -111,11 +113,16 @@ function decisionPanels(): PanelDraft[] {
       ],
     },
     {
-      title: 'Scaler frozen',
-      description: '1 while scaling is paused by an operator, 0 otherwise.',
+      title: 'Scale-down frozen, scaling paused',
+      description:
+        'frozen: 1 while scale-down is held because the alert pipeline may be blind (watchdog' +
+        ' silent or exporter down). paused: 1 while an operator has paused automatic scaling.',
       unit: 'short',
-      queries: [{ expr: `max(${SCALER_METRICS.frozen})`, legend: 'frozen' }],
-      thresholds: [{ value: 1, source: 'frozen by an operator', direction: 'up' }],
+      queries: [
+        { expr: `max(${SCALER_METRICS.frozen})`, legend: 'frozen' },
+        { expr: `max(${SCALER_METRICS.paused})`, legend: 'paused' },
+      ],
+      thresholds: [{ value: 1, source: 'frozen or paused', direction: 'up' }],
     },
   ];
 }

@@ -16,7 +16,8 @@ describe('collectAlerts', () => {
     const ruleCount = config.scalingRules.length;
     const frameworkCount = config.triggers.framework.length;
     const dynamicCount = config.categories.flatMap((c) => c.agents).filter((a) => a.spawnWhen).length;
-    const eventCount = config.categories.flatMap((c) => c.agents).flatMap((a) => a.autoSpawnOn).length;
+    const events = config.categories.flatMap((c) => c.agents).flatMap((a) => a.autoSpawnOn);
+    const eventCount = new Set(events.map((text) => text.replace(/\W+/g, '_'))).size;
     const expected = ruleCount + 2 + 1 + 1 + frameworkCount + dynamicCount + eventCount + 3;
     expect(alerts).toHaveLength(expected);
   });
@@ -60,11 +61,16 @@ describe('collectAlerts', () => {
   });
 
   test('auto_spawn_on events become snake-cased label values', () => {
-    const alert = byName.get('SwarmScalerSystemcoreSpecialistOnSystemInitialization')!;
+    const alert = byName.get('SwarmScalerLifecycleSystemInitialization')!;
     expect(alertExpr(alert)).toBe(
       'sum(increase(systemcore_lifecycle_events_total{event="system_initialization"}[5m])) > 0',
     );
-    expect(alertLabels(alert, options).event).toBe('system_initialization');
+    expect(alertLabels(alert, options)).toMatchObject({
+      scaling_rule: 'system_initialization',
+      scaling_kind: 'event',
+      event: 'system_initialization',
+    });
+    expect(alert.description).toContain('spawns systemcore-specialist');
   });
 
   test('pipeline alerts watch the scrape job', () => {

@@ -198,4 +198,5 @@ function addScalerMetrics(registry: Registry): void {
   });
   new Gauge({ name: SCALER_METRICS.desiredAgents, help: 'Desired agents.', registers }).set(22);
   new Gauge({ name: SCALER_METRICS.frozen, help: 'Frozen.', registers }).set(0);
+  new Gauge({ name: SCALER_METRICS.paused, help: 'Paused.', registers }).set(0);
 }
