@@ -61,24 +61,11 @@ function buildAgent(category: string, raw: AgentSpecFile, path: Path, context: B
 }
 
 function buildTargets(raw: AgentSpecFile, path: Path, context: BuildContext): AgentTargets {
-  const targets: AgentTargets = {};
-  const perf = raw.performance_targets;
-  const perfPath = [...path, 'performance_targets'];
-  const throughput =
-    context.quantity([...path, 'throughput_target'], 'rate', raw.throughput_target) ??
-    context.quantity([...perfPath, 'throughput'], 'rate', perf?.throughput);
-  if (throughput !== undefined) targets.throughputPerSecond = throughput;
-  const latency: AgentTargets['latencySeconds'] = {};
-  for (const quantile of QUANTILES) {
-    const key = `latency_${quantile}` as const;
-    const seconds = context.quantity([...perfPath, key], 'duration', perf?.[key]);
-    if (seconds !== undefined) latency[quantile] = seconds;
-  }
-  if (Object.keys(latency).length > 0) targets.latencySeconds = latency;
-  const errorRate = context.quantity([...perfPath, 'error_rate'], 'ratio', perf?.error_rate);
-  if (errorRate !== undefined) targets.errorRate = errorRate;
+  const targets: AgentTargets = performanceTargets(raw, path, context);
+
   const window = context.quantity([...path, 'consistency_window'], 'duration', raw.consistency_window);
   if (window !== undefined) targets.consistencyWindowSeconds = window;
+
   if (raw.token_config) {
     const tokens = [...path, 'token_config'];
     targets.tokenLifetimeSeconds = defined({
@@ -86,6 +73,7 @@ function buildTargets(raw: AgentSpecFile, path: Path, context: BuildContext): Ag
       refresh: context.quantity([...tokens, 'refresh_duration'], 'duration', raw.token_config.refresh_duration),
     });
   }
+
   if (raw.retention_policy) {
     const tiers = [...path, 'retention_policy'];
     const policy = raw.retention_policy;
@@ -95,6 +83,29 @@ function buildTargets(raw: AgentSpecFile, path: Path, context: BuildContext): Ag
       cold: context.quantity([...tiers, 'cold'], 'duration', policy.cold),
     });
   }
+  return targets;
+}
+
+/** Reads `throughput_target` and `performance_targets`; `throughput_target` wins when both are set. */
+function performanceTargets(raw: AgentSpecFile, path: Path, context: BuildContext): AgentTargets {
+  const targets: AgentTargets = {};
+  const perf = raw.performance_targets;
+  const perfPath = [...path, 'performance_targets'];
+  const throughput =
+    context.quantity([...path, 'throughput_target'], 'rate', raw.throughput_target) ??
+    context.quantity([...perfPath, 'throughput'], 'rate', perf?.throughput);
+  if (throughput !== undefined) targets.throughputPerSecond = throughput;
+
+  const latency: AgentTargets['latencySeconds'] = {};
+  for (const quantile of QUANTILES) {
+    const key = `latency_${quantile}` as const;
+    const seconds = context.quantity([...perfPath, key], 'duration', perf?.[key]);
+    if (seconds !== undefined) latency[quantile] = seconds;
+  }
+  if (Object.keys(latency).length > 0) targets.latencySeconds = latency;
+
+  const errorRate = context.quantity([...perfPath, 'error_rate'], 'ratio', perf?.error_rate);
+  if (errorRate !== undefined) targets.errorRate = errorRate;
   return targets;
 }
 

@@ -81,8 +81,8 @@ export function describeResolution(role: ResolvedRole): string {
   if (role.via === 'created') {
     return `"${role.requested}" matches no agent, so it becomes a new role in ${role.category} (${role.reason ?? 'created'}): define an agent with this id to give it capabilities`;
   }
-  const how = role.via === 'near' ? 'as a near match' : 'by capability';
-  return `"${role.requested}" is not an agent id; it resolves ${how} to agent "${role.role}" in ${role.category} (${role.reason ?? role.via})`;
+  const matchKind = role.via === 'near' ? 'as a near match' : 'by capability';
+  return `"${role.requested}" is not an agent id; it resolves ${matchKind} to agent "${role.role}" in ${role.category} (${role.reason ?? role.via})`;
 }
 
 function timing(entry: { for?: unknown; cooldown?: unknown }, path: Path, scope: TriggerScope) {

@@ -11,7 +11,7 @@ import { didYouMean } from './suggest';
 
 const CONDITION = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|>|<)\s*(\S.*?)\s*$/;
 
-/** Why a condition was rejected. */
+/** Problem found in a condition, with its class. */
 export interface ConditionProblem {
   code: IssueCode;
   message: string;

@@ -114,8 +114,8 @@ function parseSource(text: string, file: string, format: 'yaml' | 'markdown'): Y
 }
 
 /**
- * Every top-level key that is not a section is an agent category, so a misspelt section would
- * be read as a category. A key within typo distance of a section name is reported as unknown.
+ * Reports top-level keys within typo distance of a section name as unknown sections. Any other
+ * top-level key is an agent category, so a misspelt section would otherwise be read as one.
  */
 function checkTopLevelKeys(raw: Record<string, unknown>, source: YamlSource): { data: Record<string, unknown>; issues: ConfigIssue[] } {
   const data: Record<string, unknown> = {};
@@ -153,11 +153,16 @@ export function readConfigText(file: string): string {
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(err)})`;
-    throw new ConfigError(file, [{ code: 'file-unreadable', message: `${reason}: pass an existing config file with --config`, source: at(file, 1, 1) }], { cause: err });
+    throw new ConfigError(file, [{ code: 'file-unreadable', message: `${readFailure(code, err)}: pass an existing config file with --config`, source: at(file, 1, 1) }], { cause: err });
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+function readFailure(code: string | undefined, err: unknown): string {
+  if (code === 'ENOENT') return 'file not found';
+  if (code === 'EISDIR') return 'is a directory';
+  return `cannot be read (${code ?? String(err)})`;
 }
 
 function at(file: string, line: number, column: number): SourceRef {

@@ -40,7 +40,7 @@ export function kindOfText(threshold: unknown): QuantityKind {
   return 'count';
 }
 
-/** What a rule or trigger watches, and the unit of its threshold. */
+/** Measure of a rule or trigger, with the unit of its threshold. */
 export interface MeasureRef {
   measure: Measure;
   kind: QuantityKind;

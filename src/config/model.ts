@@ -88,7 +88,7 @@ export interface ResolvedRole {
   via: ResolutionKind;
   /** The spec sent to the agent runtime on spawn. */
   spec: AgentSpec;
-  /** Why the name resolved this way, for warnings and `swarm-scaler validate`. */
+  /** Explanation of the match, for warnings and `swarm-scaler validate`. */
   reason?: string;
 }
 

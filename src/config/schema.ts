@@ -1,9 +1,9 @@
 /**
  * The zod schema of the swarm YAML as written: keys, shapes and descriptions before resolution.
  *
- * Quantities stay as written here (a number or a string such as `70%` or `60s`); build.ts parses
- * each one into base units, so the error names the key and the accepted forms. The JSON Schema
- * for editors is generated from this file (`swarm-scaler schema`).
+ * Quantities stay as written here, as a number or a string such as `70%` or `60s`. Each is also
+ * parsed here to report unreadable values, and build.ts parses it again into base units. The
+ * JSON Schema for editors is generated from this file (`swarm-scaler schema`).
  */
 import { z } from 'zod';
 
@@ -27,8 +27,9 @@ const EXAMPLES: Record<QuantityKind, (string | number)[]> = {
 };
 
 /**
- * A quantity as written; `kind` documents its base unit and feeds the JSON Schema pattern. The
- * value is parsed here too, so that every unreadable quantity is reported with the shape errors.
+ * Builds the schema of a quantity as written. `kind` documents its base unit and feeds the JSON
+ * Schema pattern. The value is parsed here too, so that every unreadable quantity is reported
+ * with the shape errors.
  */
 export function quantity(kind: QuantityKind, description: string) {
   const text = z.string().meta({ pattern: PATTERNS[kind] });
@@ -45,7 +46,7 @@ export function quantity(kind: QuantityKind, description: string) {
     .meta({ description, examples: EXAMPLES[kind] });
 }
 
-/** A `spawn_when` condition, checked against the catalogue as it is read. */
+/** Schema of a `spawn_when` condition, checked against the catalogue as it is read. */
 const condition = z.string().superRefine((text, ctx) => {
   const result = parseCondition(text);
   if (isConditionProblem(result)) ctx.addIssue({ code: 'custom', message: result.message, params: { issueCode: result.code } });
@@ -107,7 +108,7 @@ export const categorySchema = z.union([
   z.array(agentSpecSchema).meta({ description: 'Agent types of this category; its capacity is their count' }),
   z.strictObject({
     capacity: z.number().int().positive().meta({ description: 'Most agents of this category in the pool at once' }),
-    dynamic: z.boolean().optional().meta({ description: 'Agents run only while their spawn_when holds; default: true when any agent has spawn_when' }),
+    dynamic: z.boolean().optional().meta({ description: 'Whether agents run only while their spawn_when holds. Default: true when any agent has spawn_when' }),
     agents: z.array(agentSpecSchema),
   }),
 ]);

@@ -16,7 +16,7 @@ export function formatTable(rows: string[][]): string {
     .join('\n');
 }
 
-/** The whole `validate` report. */
+/** Formats the whole `validate` report. */
 export function formatSummary(loaded: LoadedConfig): string {
   const { config, warnings } = loaded;
   const sections = [
@@ -45,7 +45,7 @@ function formatRules(config: SwarmConfig): string {
   return formatTable(rows);
 }
 
-/** The trigger table shared by `validate` and `triggers list`. */
+/** Formats the trigger table shared by `validate` and `triggers list`. */
 export function formatTriggers(config: SwarmConfig): string {
   const rows = [['TRIGGER', 'KIND', 'MEASURE', 'THRESHOLD', 'FOR', 'COOLDOWN', 'ACTION']];
   const { cpu, queue, error, framework } = config.triggers;
@@ -84,7 +84,7 @@ function formatRoles(roles: ResolvedRole[]): string {
   return formatTable(rows);
 }
 
-/** One line per warning: `file:line:column: path: message`. */
+/** Formats one line per warning: `file:line:column: path: message`. */
 export function formatWarnings(warnings: ConfigWarning[]): string {
   return warnings
     .map(({ source, message }) => {

@@ -94,6 +94,6 @@ function measureFor(name: string, key: string): string {
   const { measure, candidates } = measureForName(name);
   if (measure !== undefined) return measure;
   const choices = candidates.length > 0 ? candidates : measureNames();
-  const which = candidates.length > 1 ? `fits several measures (${candidates.join(', ')})` : 'names no catalogue measure';
-  throw new EditError(`trigger name "${key}" ${which}: pass --measure with one of ${choices.join(', ')}, or --query with the PromQL to watch`);
+  const problem = candidates.length > 1 ? `fits several measures (${candidates.join(', ')})` : 'names no catalogue measure';
+  throw new EditError(`trigger name "${key}" ${problem}: pass --measure with one of ${choices.join(', ')}, or --query with the PromQL to watch`);
 }

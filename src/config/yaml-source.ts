@@ -13,7 +13,7 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 /** Most alias expansions accepted, which stops "billion laughs" documents from exhausting memory. */
 export const MAX_ALIAS_COUNT = 100;
 
-/** Where a line of generated YAML came from in the original file. */
+/** Origin of a line of generated YAML in the original file. */
 export interface LineOrigin {
   line: number;
   /** Columns added in front of the original text (indentation inserted when wrapping a block). */

@@ -83,11 +83,11 @@ function convertUnion(branches: ZodIssue[][], path: Path, value: unknown, raw: u
 
 function wrongType(path: Path, expected: string, value: unknown, source: YamlSource): ConfigIssue {
   const words: Record<string, string> = { array: 'a list', object: 'a mapping', int: 'a whole number' };
-  const wanted = expected
+  const expectedText = expected
     .split(' or ')
     .map((type) => words[type] ?? `a ${type}`)
     .join(' or ');
-  return { code: 'wrong-type', message: `value ${show(value)} is ${kindOf(value)}: expected ${wanted}`, source: source.locate(path) };
+  return { code: 'wrong-type', message: `value ${show(value)} is ${kindOf(value)}: expected ${expectedText}`, source: source.locate(path) };
 }
 
 function invalid(path: Path, message: string, source: YamlSource): ConfigIssue {
