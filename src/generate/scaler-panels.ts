@@ -103,7 +103,9 @@ function decisionPanels(): PanelDraft[] {
     },
     {
       title: 'Skipped steps by reason',
-      description: 'Planned steps the scaler did not take: cooldown, at max, category full, frozen.',
+      description:
+        'Planned steps the scaler did not take, by reason, such as cooldown, stabilization,' +
+        ' at_max or category_full.',
       unit: 'short',
       queries: [
         {
