@@ -10,6 +10,11 @@ import { registerServe } from './serve';
 import { registerSimulate } from './simulate';
 import { registerTriggers } from './triggers';
 import { registerValidate } from './validate';
+import { registerScale } from './scale';
+import { registerPause } from './pause';
+import { registerResume } from './resume';
+import { registerMonitor } from './monitor';
+import { registerDecisions } from './decisions';
 
 /** Adds one verb to the program. */
 export type RegisterCommand = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
@@ -23,4 +28,9 @@ export const COMMANDS: RegisterCommand[] = [
   registerSchema,
   registerConfig,
   registerTriggers,
+  registerScale,
+  registerPause,
+  registerResume,
+  registerMonitor,
+  registerDecisions,
 ];
