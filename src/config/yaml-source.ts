@@ -2,7 +2,7 @@
  * Parses config text into a YAML document that keeps node positions, and maps key paths back to
  * `file:line:column`, through a line map when the YAML was taken out of a Markdown document.
  */
-import { isCollection, isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isCollection, isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 
 import { ConfigError, type ConfigIssue } from './errors';
 import type { SourceRef } from './model';
@@ -12,6 +12,9 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** Most alias expansions accepted, which stops "billion laughs" documents from exhausting memory. */
 export const MAX_ALIAS_COUNT = 100;
+
+/** Deepest nesting accepted; the example nests 6 levels, and deeper input could exhaust the stack. */
+export const MAX_DEPTH = 64;
 
 /** Origin of a line of generated YAML in the original file. */
 export interface LineOrigin {
@@ -43,8 +46,9 @@ export class YamlSource {
     const issues = doc.errors.map((error): ConfigIssue => {
       const code = error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
       const hint = code === 'duplicate-key' ? ': remove or rename one of them' : '';
-      return { code, message: `${firstLine(error.message)}${hint}`, source: source.at(error.pos[0], '') };
+      return { code, message: `${syntaxMessage(error.message)}${hint}`, source: source.at(error.pos[0], '') };
     });
+    if (issues.length === 0) issues.push(...source.checkKeys());
     if (issues.length > 0) throw new ConfigError(file, issues);
     if (doc.contents === null) {
       throw new ConfigError(file, [
@@ -58,11 +62,13 @@ export class YamlSource {
   toJS(): unknown {
     try {
       const data: unknown = this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-      if (hasCycle(data, [])) {
+      const problem = checkStructure(data, []);
+      if (problem === 'cycle') {
         throw new ConfigError(this.file, [
           { code: 'alias-limit', message: 'an alias refers to a node that contains it, which has no finite value: replace the alias with the values it stands for', source: this.point(1, 1, '') },
         ]);
       }
+      if (problem === 'depth') throw new ConfigError(this.file, [tooDeep(this.point(1, 1, ''))]);
       return data;
     } catch (err) {
       if (!(err instanceof ReferenceError)) throw err;
@@ -100,6 +106,23 @@ export class YamlSource {
     return node?.range ? this.at(node.range[0], path.join('.')) : this.locate(path.slice(0, -1));
   }
 
+  /** Rejects keys that are collections, and `__proto__`, which would replace an object's prototype. */
+  private checkKeys(): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    visit(this.doc, {
+      Pair: (_, pair) => {
+        const key = pair.key as Node | null;
+        const at = key?.range ? this.at(key.range[0], '') : this.point(1, 1, '');
+        if (key !== null && !isScalar(key)) {
+          issues.push({ code: 'invalid-value', message: 'a key is a list or mapping: keys must be plain names', source: at });
+        } else if (isScalar(key) && key.value === '__proto__') {
+          issues.push({ code: 'invalid-value', message: 'key "__proto__" is not accepted, because it would replace the prototype of the mapping: rename it', source: at });
+        }
+      },
+    });
+    return issues;
+  }
+
   private at(offset: number, path: string): SourceRef {
     const { line, col } = this.counter.linePos(offset);
     return this.point(line, col, path);
@@ -112,12 +135,32 @@ export class YamlSource {
   }
 }
 
-/** True when `value` contains itself, which a YAML alias to an ancestor produces. */
-function hasCycle(value: unknown, ancestors: unknown[]): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  if (ancestors.includes(value)) return true;
-  const children = value instanceof Map ? [...value.values()] : Object.values(value);
-  return children.some((child) => hasCycle(child, [...ancestors, value]));
+/**
+ * Finds a value that contains itself (a YAML alias to an ancestor) or nesting deeper than
+ * MAX_DEPTH; the recursion stops at that depth.
+ */
+function checkStructure(value: unknown, ancestors: unknown[]): 'cycle' | 'depth' | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (ancestors.includes(value)) return 'cycle';
+  if (ancestors.length >= MAX_DEPTH) return 'depth';
+  const children = value instanceof Map || value instanceof Set ? [...value.values()] : Object.values(value);
+  for (const child of children) {
+    const problem = checkStructure(child, [...ancestors, value]);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function tooDeep(source: SourceRef): ConfigIssue {
+  return { code: 'yaml-syntax', message: `the document nests deeper than ${MAX_DEPTH} levels: a swarm config needs far fewer, so flatten it`, source };
+}
+
+/** Shortens a parser message to its first line, and names stack exhaustion as deep nesting. */
+function syntaxMessage(message: string): string {
+  if (message.includes('Maximum call stack size exceeded')) {
+    return `the document nests too deeply to parse: a swarm config needs fewer than ${MAX_DEPTH} levels, so flatten it`;
+  }
+  return firstLine(message);
 }
 
 function tooLarge(file: string, size: number): ConfigIssue {

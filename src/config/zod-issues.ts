@@ -104,6 +104,7 @@ function kindOf(value: unknown): string {
   if (value === null) return 'empty';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'not finite';
   if (typeof value === 'number' && !Number.isInteger(value)) return 'a fraction';
   return `a ${typeof value}`;
 }
@@ -111,6 +112,7 @@ function kindOf(value: unknown): string {
 /** Quotes a value for a message, shortened to 60 characters. */
 export function show(value: unknown): string {
   if (value === undefined) return '(none)';
+  if (typeof value === 'number') return String(value);
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);
