@@ -37,7 +37,10 @@ export function alertLabels(alert: AlertSpec, options: GenerateOptions): Record<
 }
 
 /** Returns the annotations of an alert. */
-export function alertAnnotations(alert: AlertSpec, options: GenerateOptions): Record<string, string> {
+export function alertAnnotations(
+  alert: AlertSpec,
+  options: GenerateOptions,
+): Record<string, string> {
   return {
     summary: alert.summary,
     description: alert.description,

@@ -10,7 +10,7 @@ import type { Comparison } from '../config/model';
 /** Severity label values, as the monitoring mixins use them. */
 export type Severity = 'critical' | 'warning' | 'info' | 'none';
 
-/** What a threshold alert compares: a catalogue measure or a `query:` override. */
+/** The measure a threshold alert compares: from the catalogue or a `query:` override. */
 export interface ComparedMeasure {
   /** Catalogue measure name; the key that rule tests look fixtures up by. */
   name: string;
@@ -58,7 +58,7 @@ export interface AlertSpec {
   direction?: ScalingDirection;
   /** Value of the `scaling_rule` label: the config key the alert comes from. */
   rule: string;
-  /** Where in the config the alert comes from, such as `scaling_triggers.cpu_scaling.scale_up_threshold`. */
+  /** Config path of the alert's source, such as `scaling_rules.error_rate`. */
   configPath: string;
   severity: Severity;
   condition: AlertCondition;

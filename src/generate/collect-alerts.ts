@@ -21,7 +21,9 @@ const OP_WORDS: Record<Comparison, string> = {
   '<=': 'at or below',
 };
 
-/** Builds every alert spec for `config`, in a stable order; throws GenerateError on a name clash. */
+/**
+ * Builds every alert spec for `config` in a stable order. Throws GenerateError on a name clash.
+ */
 export function collectAlerts(config: SwarmConfig, job: string): AlertSpec[] {
   const alerts = [
     ...ruleAlerts(config),
@@ -152,8 +154,8 @@ function dynamicAlerts(config: SwarmConfig): AlertSpec[] {
 }
 
 /**
- * One alert per distinct `auto_spawn_on` event, labelled with the event's snake-cased name: the
- * scaler spawns every agent that lists the event, so one alert serves them all.
+ * Builds one alert per distinct `auto_spawn_on` event, labelled with the snake-cased event.
+ * The scaler spawns every agent that lists the event, so one alert serves them all.
  */
 function eventAlerts(config: SwarmConfig): AlertSpec[] {
   const forSeconds = config.scaler.defaultForSeconds;
@@ -170,22 +172,24 @@ function eventAlerts(config: SwarmConfig): AlertSpec[] {
       }
     }
   }
-  return [...events.entries()].map(([event, { text, agents, configPath }]): AlertSpec => ({
-    name: `${ALERT_PREFIX}Lifecycle${pascalCase(event)}`,
-    kind: 'event',
-    direction: 'up',
-    rule: event,
-    configPath,
-    severity: 'warning',
-    condition: { type: 'event', event, text, windowSeconds },
-    forSeconds,
-    extraLabels: { event },
-    summary: `Framework event "${text}" seen: spawn ${nameList(agents)}.`,
-    description:
-      `{{ $value | humanize }} "${text}" events in the last ${windowSeconds / 60}m;` +
-      ` the scaler spawns ${nameList(agents)} (auto_spawn_on).`,
-    runbook: 'lifecycle-event.md',
-  }));
+  return [...events.entries()].map(
+    ([event, { text, agents, configPath }]): AlertSpec => ({
+      name: `${ALERT_PREFIX}Lifecycle${pascalCase(event)}`,
+      kind: 'event',
+      direction: 'up',
+      rule: event,
+      configPath,
+      severity: 'warning',
+      condition: { type: 'event', event, text, windowSeconds },
+      forSeconds,
+      extraLabels: { event },
+      summary: `Framework event "${text}" seen: spawn ${nameList(agents)}.`,
+      description:
+        `{{ $value | humanize }} "${text}" events in the last ${windowSeconds / 60}m;` +
+        ` the scaler spawns ${nameList(agents)} (auto_spawn_on).`,
+      runbook: 'lifecycle-event.md',
+    }),
+  );
 }
 
 interface ThresholdAlertInput {
@@ -197,7 +201,7 @@ interface ThresholdAlertInput {
   configPath: string;
   condition: ThresholdCondition;
   forSeconds: number;
-  /** What the scaler does while the alert fires, such as `spawns a and b`. */
+  /** The scaler's action while the alert fires, such as `spawns a and b`. */
   action: string;
   runbook: string;
 }
@@ -250,7 +254,7 @@ export function compareMeasure(measure: Measure): ComparedMeasure {
   return { name, expr, unit, description, isOverride: false };
 }
 
-/** The `query:` of a built-in trigger, for config models that carry one. */
+/** Returns the `query:` of a built-in trigger, for config models that carry one. */
 function queryOverride(trigger: object): string | undefined {
   return 'query' in trigger && typeof trigger.query === 'string' ? trigger.query : undefined;
 }
@@ -262,7 +266,9 @@ function roleList(roles: ResolvedRole[]): string {
 
 function nameList(items: string[]): string {
   const names = [...new Set(items)];
-  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return names.length <= 1
+    ? names.join('')
+    : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 function capitalize(text: string): string {

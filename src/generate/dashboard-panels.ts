@@ -16,7 +16,7 @@ export const DASHBOARD_TAGS = ['swarm-scaler', 'generated'];
 /** Name of the datasource template variable. */
 export const DATASOURCE_VARIABLE = 'datasource';
 
-/** Datasource reference that every panel uses: the variable, so one dashboard fits any Prometheus. */
+/** Datasource of every panel: the variable, so that one dashboard fits any Prometheus. */
 export const DATASOURCE: common.DataSourceRef = {
   type: 'prometheus',
   uid: `\${${DATASOURCE_VARIABLE}}`,
@@ -34,7 +34,7 @@ export interface PanelThreshold {
   direction: 'up' | 'down';
 }
 
-/** What a time series panel shows. */
+/** Content and size of a time series panel. */
 export interface PanelSpec {
   id: number;
   title: string;
@@ -100,7 +100,9 @@ export function timeseriesPanel(spec: PanelSpec): timeseries.PanelBuilder {
   if (spec.stacked) {
     panel.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
   }
-  spec.queries.forEach((query, index) => panel.withTarget(promQuery(query.expr, query.legend, index)));
+  spec.queries.forEach((query, index) =>
+    panel.withTarget(promQuery(query.expr, query.legend, index)),
+  );
   return panel;
 }
 

@@ -108,8 +108,9 @@ function measureLayer(condition: ThresholdCondition): Layer {
 }
 
 /**
- * The measure a verbatim query shows, so its thresholds can be drawn: same metrics, and a rate
- * on both sides or on neither, so a counter's total is never drawn against a per-second limit.
+ * Finds the measure a verbatim query shows, so its thresholds can be drawn. It must read the
+ * same metrics, and both or neither must take a rate, so that a counter's total is never drawn
+ * against a per-second limit.
  */
 function matchingMeasure(query: string, metrics: string[], alerts: AlertSpec[]) {
   const hasRate = /\brate\(/.test(query);

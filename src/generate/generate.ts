@@ -10,7 +10,6 @@ import { resolveOptions, type GenerateOptions } from './options';
 import { emptyResult, type GenerationResult, type GeneratorStep } from './result';
 import { STEPS } from './steps';
 
-
 /** Generates every output file for `config`; the same input always gives the same bytes. */
 export function generate(
   config: SwarmConfig,
@@ -28,6 +27,12 @@ export function generate(
   for (const step of steps) {
     if (step.formats.includes(options.format)) step.apply(context, result);
   }
-  result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  result.files.sort((a, b) => compareStrings(a.path, b.path));
   return result;
+}
+
+/** Orders by UTF-16 code units, independent of the locale, so file order is the same anywhere. */
+function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }

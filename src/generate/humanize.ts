@@ -11,7 +11,8 @@ const SMALL_PREFIXES = ['m', 'u', 'n', 'p', 'f', 'a', 'z', 'y'];
 /** Formats like Go's `fmt.Sprintf("%.4g", value)`. */
 export function formatG4(value: number): string {
   if (value === 0) return '0';
-  if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf';
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
   const exponential = value.toExponential(3);
   const exponent = Number(exponential.split('e')[1]);
   if (exponent < -4 || exponent >= 4) {
@@ -59,7 +60,7 @@ export function humanizeForUnit(value: number, unit: Unit): string {
   }
 }
 
-/** The Go template expression that renders `$value` as humanizeForUnit does. */
+/** Returns the Go template expression that renders `$value` as humanizeForUnit does. */
 export function valueTemplate(unit: Unit): string {
   switch (unit) {
     case 'percentunit':

@@ -29,7 +29,7 @@ export interface GenerateOptions {
   /** Alertmanager `group_interval` of scaling alerts: the wait before a group's next update. */
   groupInterval: string;
   /**
-   * Folders of the rule files as Prometheus sees them, relative to prometheus.yml or absolute.
+   * Folders of the rule files on the Prometheus host, relative to prometheus.yml or absolute.
    * prometheus.yml loads `<folder>/*.yml` of each, so a folder that does not exist adds no rules.
    */
   ruleFilesDirs: string[];
@@ -95,7 +95,12 @@ export function formatDuration(seconds: number): string {
   if (seconds === 0) return '0s';
   const parts: string[] = [];
   let rest = Math.round(seconds * 1000);
-  const units = [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const;
+  const units = [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+    ['ms', 1],
+  ] as const;
   for (const [unit, ms] of units) {
     if (rest >= ms) {
       parts.push(`${Math.floor(rest / ms)}${unit}`);
@@ -115,5 +120,8 @@ function flagName(key: string): string {
 }
 
 function invalid(flag: string, value: string, expected: string): GenerateError {
-  return new GenerateError('GENERATE_OPTION_INVALID', `invalid ${flag} "${value}": expected ${expected}`);
+  return new GenerateError(
+    'GENERATE_OPTION_INVALID',
+    `invalid ${flag} "${value}": expected ${expected}`,
+  );
 }

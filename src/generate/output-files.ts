@@ -7,7 +7,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { GenerateError } from './errors';
 import type { GeneratedFile } from './result';
 
-/** How a file on disk differs from the generated one. */
+/** A difference between a file on disk and the generated one. */
 export interface Drift {
   path: string;
   /** `stale`: a file with the generated notice that the config no longer produces. */
@@ -57,7 +57,9 @@ function findStale(outDir: string, files: readonly GeneratedFile[]): string[] {
   const stale: string[] = [];
   for (const folder of [...folders].sort()) {
     for (const name of listFiles(join(outDir, folder))) {
-      const path = relative(outDir, join(outDir, folder, name)).split(sep).join('/');
+      const path = relative(outDir, join(outDir, folder, name))
+        .split(sep)
+        .join('/');
       if (generated.has(path)) continue;
       if (readOrUndefined(join(outDir, path))?.includes(GENERATED_MARK)) stale.push(path);
     }

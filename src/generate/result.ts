@@ -29,7 +29,7 @@ export interface GeneratedFile {
   content: string;
 }
 
-/** What the steps read: the config, the options and the alert specs collected from the config. */
+/** Input of every step: the config, the options and the alert specs collected from the config. */
 export interface GenerationContext {
   config: SwarmConfig;
   options: GenerateOptions;

@@ -1,7 +1,7 @@
 /**
- * Input series for generated rule tests: for each catalogue measure, series that put the measure
- * on the firing or the quiet side of a threshold, and the value the alert expression then has at
- * each evaluation, so that the expected annotations can be rendered exactly.
+ * Input series for generated rule tests. For each catalogue measure, a fixture builds series
+ * that put the measure on the firing or the quiet side of a threshold. It also returns the value
+ * the alert expression has at each evaluation, so that the expected annotations are exact.
  *
  * Counters start at 0, which stops Prometheus from extrapolating a rate or increase back past the
  * first sample. So before the window is full, rate(x[W]) = slope × t / W, and after it, the slope.
@@ -33,25 +33,37 @@ export interface Timing {
   samples: number;
 }
 
-type Fixture = (side: Side, op: Comparison, threshold: number, timing: Timing) => Scenario | undefined;
+type Fixture = (
+  side: Side,
+  op: Comparison,
+  threshold: number,
+  timing: Timing,
+) => Scenario | undefined;
 
 /** Window of the catalogue's rate measures, in seconds. */
 const RATE_WINDOW_SECONDS = 60;
 
-const gauge = (metric: string, integer: boolean): Fixture => (side, op, threshold, timing) => {
-  const value = targetValue(side, op, threshold, integer);
-  return constantScenario([{ series: metric, values: steady(value, 0, timing) }], value);
-};
+const gauge =
+  (metric: string, integer: boolean): Fixture =>
+  (side, op, threshold, timing) => {
+    const value = targetValue(side, op, threshold, integer);
+    return constantScenario([{ series: metric, values: steady(value, 0, timing) }], value);
+  };
 
-const counterRate = (metric: string): Fixture => (side, op, threshold, timing) => {
-  const perSecond = targetValue(side, op, threshold, false);
-  const series = [{ series: metric, values: steady(0, perSecond * timing.intervalSeconds, timing) }];
-  const valueAt = (t: number) =>
-    t === 0 ? undefined : (perSecond * Math.min(t, RATE_WINDOW_SECONDS)) / RATE_WINDOW_SECONDS;
-  return { series, valueAt, labels: {} };
-};
+const counterRate =
+  (metric: string): Fixture =>
+  (side, op, threshold, timing) => {
+    const perSecond = targetValue(side, op, threshold, false);
+    const series = [
+      { series: metric, values: steady(0, perSecond * timing.intervalSeconds, timing) },
+    ];
+    const valueAt = (t: number) =>
+      t === 0 ? undefined : (perSecond * Math.min(t, RATE_WINDOW_SECONDS)) / RATE_WINDOW_SECONDS;
+    return { series, valueAt, labels: {} };
+  };
 
-const rateRatio = (numerator: string, denominator: string): Fixture =>
+const rateRatio =
+  (numerator: string, denominator: string): Fixture =>
   (side, op, threshold, timing) => {
     const ratio = targetValue(side, op, threshold, false);
     const perStep = 100 * timing.intervalSeconds;
@@ -62,7 +74,8 @@ const rateRatio = (numerator: string, denominator: string): Fixture =>
     return { series, valueAt: (t) => (t === 0 ? undefined : ratio), labels: {} };
   };
 
-const gaugeRatio = (numerator: string, denominator: string): Fixture =>
+const gaugeRatio =
+  (numerator: string, denominator: string): Fixture =>
   (side, op, threshold, timing) => {
     const ratio = targetValue(side, op, threshold, false);
     const series = [
@@ -77,21 +90,23 @@ const gaugeRatio = (numerator: string, denominator: string): Fixture =>
  * returns lo + 0.99 × (hi - lo). Firing above a threshold needs lo ≥ threshold, quiet needs
  * hi ≤ threshold. Returns undefined when the buckets have no such bucket.
  */
-const histogramP99 = (metric: string): Fixture => (side, op, threshold, timing) => {
-  const bounds = findSignal(metric)?.buckets ?? [];
-  const wantsAbove = (side === 'firing') === (op === '>' || op === '>=');
-  const index = wantsAbove
-    ? bounds.findIndex((bound, i) => i > 0 && bounds[i - 1] >= threshold)
-    : findLastIndex(bounds, (bound) => bound <= threshold);
-  if (index < 0) return undefined;
-  const [lower, upper] = [index === 0 ? 0 : bounds[index - 1], bounds[index]];
-  const series = [...bounds.map(String), '+Inf'].map((le, i) => ({
-    series: `${metric}_bucket{le="${le}"}`,
-    values: steady(0, i >= index ? 10 : 0, timing),
-  }));
-  const quantile = lower + (upper - lower) * 0.99;
-  return { series, valueAt: (t) => (t === 0 ? undefined : quantile), labels: {} };
-};
+const histogramP99 =
+  (metric: string): Fixture =>
+  (side, op, threshold, timing) => {
+    const bounds = findSignal(metric)?.buckets ?? [];
+    const wantsAbove = (side === 'firing') === (op === '>' || op === '>=');
+    const index = wantsAbove
+      ? bounds.findIndex((bound, i) => i > 0 && bounds[i - 1] >= threshold)
+      : findLastIndex(bounds, (bound) => bound <= threshold);
+    if (index < 0) return undefined;
+    const [lower, upper] = [index === 0 ? 0 : bounds[index - 1], bounds[index]];
+    const series = [...bounds.map(String), '+Inf'].map((le, i) => ({
+      series: `${metric}_bucket{le="${le}"}`,
+      values: steady(0, i >= index ? 10 : 0, timing),
+    }));
+    const quantile = lower + (upper - lower) * 0.99;
+    return { series, valueAt: (t) => (t === 0 ? undefined : quantile), labels: {} };
+  };
 
 const FIXTURES: Record<string, Fixture> = {
   systemcore_operations: gauge('systemcore_operations_in_flight', true),
@@ -148,7 +163,8 @@ function pipelineScenario(alert: AlertSpec, side: Side, timing: Timing): Scenari
     return constantScenario([{ series: 'up{job="unrelated"}', values: steady(1, 0, timing) }], 1);
   }
   if (expr.startsWith('absent(')) {
-    const series = side === 'firing' ? `up{job="unrelated"}` : `up{job="${job}",instance="${instance}"}`;
+    const series =
+      side === 'firing' ? `up{job="unrelated"}` : `up{job="${job}",instance="${instance}"}`;
     return { ...constantScenario([{ series, values: steady(1, 0, timing) }], 1), labels: { job } };
   }
   const value = side === 'firing' ? 0 : 1;
@@ -157,7 +173,7 @@ function pipelineScenario(alert: AlertSpec, side: Side, timing: Timing): Scenari
   return { ...scenario, labels: { job, instance } };
 }
 
-/** A value on the requested side of the threshold: half or one and a half times it. */
+/** Returns a value on the requested side of the threshold: half or 1.5 times it. */
 function targetValue(side: Side, op: Comparison, threshold: number, integer: boolean): number {
   const wantsAbove = (side === 'firing') === (op === '>' || op === '>=');
   if (threshold === 0) return wantsAbove ? 1 : -1;

@@ -98,7 +98,10 @@ function decisionPanels(): PanelDraft[] {
       description: 'Scaling decisions per outcome, such as applied or skipped.',
       unit: 'short',
       queries: [
-        { expr: `sum by (outcome) (increase(${decisions}[${RATE_INTERVAL}]))`, legend: '{{outcome}}' },
+        {
+          expr: `sum by (outcome) (increase(${decisions}[${RATE_INTERVAL}]))`,
+          legend: '{{outcome}}',
+        },
       ],
     },
     {

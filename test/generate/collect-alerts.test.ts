@@ -15,7 +15,9 @@ describe('collectAlerts', () => {
   test('one alert per rule, trigger direction, spawn_when and event', () => {
     const ruleCount = config.scalingRules.length;
     const frameworkCount = config.triggers.framework.length;
-    const dynamicCount = config.categories.flatMap((c) => c.agents).filter((a) => a.spawnWhen).length;
+    const dynamicCount = config.categories
+      .flatMap((c) => c.agents)
+      .filter((a) => a.spawnWhen).length;
     const events = config.categories.flatMap((c) => c.agents).flatMap((a) => a.autoSpawnOn);
     const eventCount = new Set(events.map((text) => text.replace(/\W+/g, '_'))).size;
     const expected = ruleCount + 2 + 1 + 1 + frameworkCount + dynamicCount + eventCount + 3;
@@ -42,7 +44,9 @@ describe('collectAlerts', () => {
       scaling_direction: 'up',
       swarm: 'ms-framework',
     });
-    expect(alert!.forSeconds).toBe(config.scalingRules.find((r) => r.name === 'error_rate')!.forSeconds);
+    expect(alert!.forSeconds).toBe(
+      config.scalingRules.find((r) => r.name === 'error_rate')!.forSeconds,
+    );
   });
 
   test('cpu trigger scales both ways', () => {
@@ -76,7 +80,9 @@ describe('collectAlerts', () => {
   test('pipeline alerts watch the scrape job', () => {
     expect(alertExpr(byName.get('SwarmScalerWatchdog')!)).toBe('vector(1)');
     expect(alertExpr(byName.get('SwarmScalerExporterDown')!)).toBe('up{job="swarm-scaler"} == 0');
-    expect(alertExpr(byName.get('SwarmScalerExporterAbsent')!)).toBe('absent(up{job="swarm-scaler"})');
+    expect(alertExpr(byName.get('SwarmScalerExporterAbsent')!)).toBe(
+      'absent(up{job="swarm-scaler"})',
+    );
     expect(byName.get('SwarmScalerExporterDown')!.severity).toBe('critical');
   });
 

@@ -16,7 +16,12 @@ import { collectAlerts } from '../../src/generate/collect-alerts';
 import { generate } from '../../src/generate/generate';
 import { SCALER_METRICS } from '../../src/generate/scaler-panels';
 import { RECORDED_SERIES } from '../../src/generate/steps/recording-rules-v1';
-import { freePort, queryPrometheus, startPrometheus, type RunningServer } from '../support/prom-stack';
+import {
+  freePort,
+  queryPrometheus,
+  startPrometheus,
+  type RunningServer,
+} from '../support/prom-stack';
 import { exampleConfig, writeTemp } from './support';
 
 jest.setTimeout(90_000);
@@ -91,7 +96,8 @@ describe('every generated query returns data', () => {
       queries.set(series.expr, `recording rule ${series.record}`);
       queries.set(series.record, `recorded series ${series.record}`);
     }
-    for (const query of config.dashboards) queries.set(query.query, `framework_metrics ${query.name}`);
+    for (const query of config.dashboards)
+      queries.set(query.query, `framework_metrics ${query.name}`);
 
     const empty = await waitForData([...queries.keys()], prometheus.url);
     expect(empty.map((expr) => `${queries.get(expr)}: ${expr}`)).toEqual([]);
@@ -131,10 +137,10 @@ async function waitForData(queries: string[], url: string): Promise<string[]> {
 }
 
 /**
- * A registry with every catalogue signal and the scaler's self-metrics, each with one series of
- * nonzero samples; counters and histograms grow on every scrape so rates are above zero.
+ * Builds a registry with every catalogue signal and the scaler's self-metrics, all nonzero.
+ * Counters and histograms grow on every scrape, so their rates are above zero.
  */
-// NOTE: stands in for the exporter's registry, so this test checks the generated queries
+// NOTE: this registry replaces the exporter's, so the test checks the generated queries
 // against the catalogue, not against what the exporter actually publishes.
 function fillRegistry(): Registry {
   const registry = new Registry();
@@ -143,9 +149,19 @@ function fillRegistry(): Registry {
     const labelNames = signal.labels.map((label) => label.name);
     const base = { name: signal.metric, help: signal.help, labelNames, registers: [registry] };
     if (signal.type === 'counter') {
-      new Counter({ ...base, collect() { for (const labels of labelSets) this.inc(labels, 5); } });
+      new Counter({
+        ...base,
+        collect() {
+          for (const labels of labelSets) this.inc(labels, 5);
+        },
+      });
     } else if (signal.type === 'gauge') {
-      new Gauge({ ...base, collect() { for (const labels of labelSets) this.set(labels, 3); } });
+      new Gauge({
+        ...base,
+        collect() {
+          for (const labels of labelSets) this.set(labels, 3);
+        },
+      });
     } else {
       const buckets = [...(signal.buckets ?? [])];
       const collect = function (this: Histogram) {
@@ -158,11 +174,13 @@ function fillRegistry(): Registry {
   return registry;
 }
 
-/** One label set per allowed value of the first label; other labels take their first value. */
+/** Returns one label set per allowed value of the first label, other labels at their first. */
 function exampleLabelSets(signal: Signal): Record<string, string>[] {
   const [first, ...rest] = signal.labels;
   if (!first) return [{}];
-  const fixed = Object.fromEntries(rest.map((label) => [label.name, label.values?.[0] ?? 'example']));
+  const fixed = Object.fromEntries(
+    rest.map((label) => [label.name, label.values?.[0] ?? 'example']),
+  );
   return (first.values ?? ['example']).map((value) => ({ [first.name]: value, ...fixed }));
 }
 
@@ -173,28 +191,36 @@ function addScalerMetrics(registry: Registry): void {
     help: 'Scaling decisions.',
     labelNames: ['rule', 'action', 'outcome'],
     registers,
-    collect() { this.inc({ rule: 'error_rate', action: 'spawn', outcome: 'applied' }); },
+    collect() {
+      this.inc({ rule: 'error_rate', action: 'spawn', outcome: 'applied' });
+    },
   });
   new Counter({
     name: SCALER_METRICS.skippedSteps,
     help: 'Skipped steps.',
     labelNames: ['reason'],
     registers,
-    collect() { this.inc({ reason: 'cooldown' }); },
+    collect() {
+      this.inc({ reason: 'cooldown' });
+    },
   });
   new Histogram({
     name: SCALER_METRICS.alertToSpawn,
     help: 'Alert to spawn latency.',
     buckets: [0.5, 1, 2, 5, 10, 30],
     registers,
-    collect() { this.observe(1.5); },
+    collect() {
+      this.observe(1.5);
+    },
   });
   new Counter({
     name: SCALER_METRICS.webhookRequests,
     help: 'Webhook requests.',
     labelNames: ['status'],
     registers,
-    collect() { this.inc({ status: '200' }); },
+    collect() {
+      this.inc({ status: '200' });
+    },
   });
   new Gauge({ name: SCALER_METRICS.desiredAgents, help: 'Desired agents.', registers }).set(22);
   new Gauge({ name: SCALER_METRICS.frozen, help: 'Frozen.', registers }).set(0);

@@ -78,13 +78,23 @@ describe('swarm-scaler generate', () => {
     const io = captureIo(work);
     const code = await run(
       [
-        'generate', '--config', config, '--out', out,
-        '--service-address', '127.0.0.1:4001',
-        '--alertmanager-address', '127.0.0.1:4002',
-        '--webhook-credentials-file', '/tmp/token',
-        '--scrape-interval', '1s',
-        '--evaluation-interval', '1s',
-        '--group-interval', '2s',
+        'generate',
+        '--config',
+        config,
+        '--out',
+        out,
+        '--service-address',
+        '127.0.0.1:4001',
+        '--alertmanager-address',
+        '127.0.0.1:4002',
+        '--webhook-credentials-file',
+        '/tmp/token',
+        '--scrape-interval',
+        '1s',
+        '--evaluation-interval',
+        '1s',
+        '--group-interval',
+        '2s',
       ],
       io,
     );
@@ -101,7 +111,10 @@ describe('swarm-scaler generate', () => {
 
   test('invalid flag value exits with usage error', async () => {
     const io = captureIo(work);
-    const code = await run(['generate', '--config', config, '--out', work, '--scrape-interval', 'often'], io);
+    const code = await run(
+      ['generate', '--config', config, '--out', work, '--scrape-interval', 'often'],
+      io,
+    );
     expect(io.err.join('')).toContain('invalid --scrape-interval "often"');
     expect(code).toBe(64);
   });

@@ -1,4 +1,9 @@
-import { DEFAULT_OPTIONS, durationSeconds, formatDuration, resolveOptions } from '../../src/generate/options';
+import {
+  DEFAULT_OPTIONS,
+  durationSeconds,
+  formatDuration,
+  resolveOptions,
+} from '../../src/generate/options';
 import { GenerateError } from '../../src/generate/errors';
 
 describe('generate options', () => {
@@ -19,7 +24,11 @@ describe('generate options', () => {
   test.each([
     ['service address without port', { serviceAddress: 'swarm-scaler' }, '--service-address'],
     ['interval without unit', { scrapeInterval: '15' }, '--scrape-interval'],
-    ['relative credentials file', { webhookCredentialsFile: 'token' }, '--webhook-credentials-file'],
+    [
+      'relative credentials file',
+      { webhookCredentialsFile: 'token' },
+      '--webhook-credentials-file',
+    ],
     ['unknown format', { format: 'helm' as never }, '--format'],
   ])('rejects %s', (_name, overrides, flag) => {
     expect(() => resolveOptions(overrides)).toThrow(GenerateError);

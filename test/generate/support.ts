@@ -10,7 +10,7 @@ import type { GeneratedFile } from '../../src/generate/result';
 
 export const repoRoot = path.join(__dirname, '..', '..');
 
-/** The example config shipped at the repository root. */
+/** Loads the example config shipped at the repository root. */
 export function exampleConfig(): SwarmConfig {
   return loadConfig(path.join(repoRoot, 'ms-framework-swarm.yaml')).config;
 }
@@ -27,7 +27,11 @@ export function writeTemp(files: readonly GeneratedFile[]): string {
 }
 
 /** Runs a command and returns its exit code and combined output. */
-export function runTool(command: string, args: string[], cwd: string): { code: number; output: string } {
+export function runTool(
+  command: string,
+  args: string[],
+  cwd: string,
+): { code: number; output: string } {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
   return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
 }
@@ -35,6 +39,7 @@ export function runTool(command: string, args: string[], cwd: string): { code: n
 /** Finds a generated file by path; fails the test when it is missing. */
 export function fileAt(files: readonly GeneratedFile[], filePath: string): string {
   const file = files.find((candidate) => candidate.path === filePath);
-  if (!file) throw new Error(`no generated file ${filePath}; got ${files.map((f) => f.path).join(', ')}`);
+  if (!file)
+    throw new Error(`no generated file ${filePath}; got ${files.map((f) => f.path).join(', ')}`);
   return file.content;
 }

@@ -1,16 +1,11 @@
 /**
- * Step framework-dashboard/v1: dashboards/swarm-framework.json. A first row shows the config's
- * `framework_metrics` queries verbatim; then one row per framework layer shows the measures the
- * scaling alerts compare, with their thresholds, and every catalogue signal of that layer.
+ * Step framework-dashboard/v1: dashboards/swarm-framework.json. The first row shows the config's
+ * `framework_metrics` queries verbatim. Then one row per framework layer shows the measures that
+ * the scaling alerts compare, with their thresholds, and every catalogue signal of that layer.
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 
-import {
-  baseDashboard,
-  DASHBOARD_UIDS,
-  dashboardLink,
-  timeseriesPanel,
-} from '../dashboard-panels';
+import { baseDashboard, DASHBOARD_UIDS, dashboardLink, timeseriesPanel } from '../dashboard-panels';
 import {
   configQueryPanels,
   LAYER_ROWS,
@@ -31,7 +26,10 @@ export const frameworkDashboardStep: GeneratorStep = {
   apply(context, result) {
     const { config, alerts } = context;
     const rows: { title: string; panels: PanelDraft[] }[] = [
-      { title: 'Framework metrics (framework_metrics)', panels: configQueryPanels(config.dashboards, alerts) },
+      {
+        title: 'Framework metrics (framework_metrics)',
+        panels: configQueryPanels(config.dashboards, alerts),
+      },
       ...LAYER_ROWS.map(({ layer, title }) => ({
         title,
         panels: [...measurePanels(layer, alerts), ...signalPanels(layer)],

@@ -1,7 +1,7 @@
 /**
- * Step prometheus-config/v1: prometheus/prometheus.yml. Scrapes `swarm-scaler serve` as job
- * `swarm-scaler`, loads the generated rule files (every `*.yml` of each rule folder; the rule
- * tests live one level down, in alerts/tests) and sends alerts to Alertmanager.
+ * Step prometheus-config/v1: prometheus/prometheus.yml. It scrapes `swarm-scaler serve` as job
+ * `swarm-scaler`, loads every `*.yml` of each rule folder and sends alerts to Alertmanager. The
+ * rule tests are one level down, in alerts/tests, so the glob does not load them.
  */
 import { SCRAPE_JOB } from '../scrape-job';
 import { renderYaml } from '../render';
@@ -16,8 +16,8 @@ export const prometheusConfigStep: GeneratorStep = {
   formats: ['prometheus'],
   apply(context, result) {
     const { options } = context;
-    // A glob that matches nothing adds no rules, where a plain missing path fails the load; so
-    // the config works in every folder layout that ruleFilesDirs lists.
+    // A glob that matches nothing adds no rules, but a plain missing path fails the load. So
+    // one config works in every folder layout that ruleFilesDirs lists.
     const ruleFiles = options.ruleFilesDirs.map((dir) => `${dir.replace(/\/$/, '')}/*.yml`);
     const config = {
       global: {

@@ -69,7 +69,11 @@ function buildTests(alert: AlertSpec, options: GenerateOptions): TestGroup[] | s
 }
 
 /** First evaluation at which the alert fires: `for:` after the condition first holds. */
-function firingTime(alert: AlertSpec, scenario: Scenario, intervalSeconds: number): number | undefined {
+function firingTime(
+  alert: AlertSpec,
+  scenario: Scenario,
+  intervalSeconds: number,
+): number | undefined {
   const limitSeconds = 3600;
   for (let t = 0; t <= limitSeconds; t += intervalSeconds) {
     const value = scenario.valueAt(t);
@@ -86,22 +90,37 @@ function holds(alert: AlertSpec, value: number): boolean {
   // Only firing scenarios are searched, and those of pipeline alerts hold from the first sample.
   if (condition.type === 'pipeline') return true;
   const { op, threshold } = condition;
-  return op === '>' ? value > threshold
-    : op === '>=' ? value >= threshold
-    : op === '<' ? value < threshold
-    : value <= threshold;
+  return op === '>'
+    ? value > threshold
+    : op === '>='
+      ? value >= threshold
+      : op === '<'
+        ? value < threshold
+        : value <= threshold;
 }
 
-function quietGroup(alert: AlertSpec, scenario: Scenario, endSeconds: number, options: GenerateOptions): TestGroup {
+function quietGroup(
+  alert: AlertSpec,
+  scenario: Scenario,
+  endSeconds: number,
+  options: GenerateOptions,
+): TestGroup {
   return {
     name: `${alert.name} stays quiet on the safe side of its threshold`,
     interval: options.evaluationInterval,
     input_series: scenario.series,
-    alert_rule_test: [{ eval_time: formatDuration(endSeconds), alertname: alert.name, exp_alerts: [] }],
+    alert_rule_test: [
+      { eval_time: formatDuration(endSeconds), alertname: alert.name, exp_alerts: [] },
+    ],
   };
 }
 
-function firingGroup(alert: AlertSpec, scenario: Scenario, fireAt: number, options: GenerateOptions): TestGroup {
+function firingGroup(
+  alert: AlertSpec,
+  scenario: Scenario,
+  fireAt: number,
+  options: GenerateOptions,
+): TestGroup {
   const intervalSeconds = durationSeconds(options.evaluationInterval);
   const checks: AlertRuleTest[] = [];
   if (fireAt >= intervalSeconds && alert.forSeconds > 0) {
@@ -133,7 +152,11 @@ function expectedAlert(alert: AlertSpec, scenario: Scenario, t: number, options:
   return { exp_labels: labels, exp_annotations: annotations };
 }
 
-function renderTestFile(tests: TestGroup[], context: GenerationContext, step: GeneratorStep): string {
+function renderTestFile(
+  tests: TestGroup[],
+  context: GenerationContext,
+  step: GeneratorStep,
+): string {
   const file = {
     rule_files: [relativeRuleFile()],
     evaluation_interval: context.options.evaluationInterval,
@@ -142,7 +165,7 @@ function renderTestFile(tests: TestGroup[], context: GenerationContext, step: Ge
   return renderYaml(file, context, step);
 }
 
-/** The alert rule file as seen from a test file; promtool resolves it against the test's folder. */
+/** Returns the alert rule file's path relative to the tests, as promtool resolves it. */
 function relativeRuleFile(): string {
   const depth = RULE_TESTS_DIR.split('/').length - 1;
   return `${'../'.repeat(depth)}${ALERT_RULES_FILE.split('/').slice(1).join('/')}`;

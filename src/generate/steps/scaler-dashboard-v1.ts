@@ -4,12 +4,7 @@
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 
-import {
-  baseDashboard,
-  DASHBOARD_UIDS,
-  dashboardLink,
-  timeseriesPanel,
-} from '../dashboard-panels';
+import { baseDashboard, DASHBOARD_UIDS, dashboardLink, timeseriesPanel } from '../dashboard-panels';
 import { generatedNotice, renderJson } from '../render';
 import type { GeneratorStep } from '../result';
 import { scalerRows } from '../scaler-panels';

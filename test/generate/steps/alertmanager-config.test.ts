@@ -74,7 +74,13 @@ describe('alertmanager-config step', () => {
     ['other swarm', ['alertname=SwarmScalerErrorRateHigh', 'swarm=elsewhere'], 'discard'],
   ])('amtool routes the %s', (_name, labels, receiver) => {
     const dir = writeTemp(result.files);
-    const args = ['config', 'routes', 'test', `--config.file=${ALERTMANAGER_CONFIG_FILE}`, ...labels];
+    const args = [
+      'config',
+      'routes',
+      'test',
+      `--config.file=${ALERTMANAGER_CONFIG_FILE}`,
+      ...labels,
+    ];
     const { code, output } = runTool('amtool', args, dir);
     rmSync(dir, { recursive: true, force: true });
     expect(output.split('\n')[0].trim()).toBe(receiver);
@@ -84,7 +90,11 @@ describe('alertmanager-config step', () => {
   test('flags change the webhook host and credentials file', () => {
     const custom = generate(
       config,
-      { serviceAddress: '127.0.0.1:4000', webhookCredentialsFile: '/tmp/token', groupInterval: '2s' },
+      {
+        serviceAddress: '127.0.0.1:4000',
+        webhookCredentialsFile: '/tmp/token',
+        groupInterval: '2s',
+      },
       [alertmanagerConfigStep],
     );
     const text = fileAt(custom.files, ALERTMANAGER_CONFIG_FILE);

@@ -28,7 +28,9 @@ describe('prometheus-config step', () => {
     const parsed = parse(fileAt(result.files, PROMETHEUS_CONFIG_FILE)) as PrometheusYaml;
     expect(parsed.scrape_configs[0].job_name).toBe('swarm-scaler');
     expect(parsed.scrape_configs[0].static_configs[0].targets).toEqual(['swarm-scaler:9477']);
-    expect(parsed.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['alertmanager:9093']);
+    expect(parsed.alerting.alertmanagers[0].static_configs[0].targets).toEqual([
+      'alertmanager:9093',
+    ]);
     expect(parsed.rule_files).toEqual(['alerts/*.yml', '../alerts/*.yml']);
   });
 

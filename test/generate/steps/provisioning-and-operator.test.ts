@@ -19,7 +19,11 @@ describe('grafana-provisioning step', () => {
     const file = fileAt(result.files, 'dashboards/provisioning/datasources/prometheus.yml');
     const parsed = parse(file) as { datasources: { type: string; url: string; uid: string }[] };
     expect(parsed.datasources).toEqual([
-      expect.objectContaining({ type: 'prometheus', url: 'http://127.0.0.1:9999', uid: 'prometheus' }),
+      expect.objectContaining({
+        type: 'prometheus',
+        url: 'http://127.0.0.1:9999',
+        uid: 'prometheus',
+      }),
     ]);
   });
 

@@ -27,7 +27,9 @@ describe('recording-rules step', () => {
 
   test('ratio guards its denominator', () => {
     const rate = rules.find((rule) => rule.record === 'error_recovery_success_rate');
-    expect(rate?.expr).toMatch(/\/ \(sum by \(kind\) \(rate\(error_recovery_attempts_total\[1m\]\)\) > 0\)$/);
+    expect(rate?.expr).toMatch(
+      /\/ \(sum by \(kind\) \(rate\(error_recovery_attempts_total\[1m\]\)\) > 0\)$/,
+    );
   });
 
   test('promtool yields no NaN for zero attempts', () => {
@@ -66,7 +68,11 @@ describe('recording-rules step', () => {
         ].join('\n'),
       },
     ]);
-    const { code, output } = runTool('promtool', ['test', 'rules', 'alerts/tests/records.test.yml'], dir);
+    const { code, output } = runTool(
+      'promtool',
+      ['test', 'rules', 'alerts/tests/records.test.yml'],
+      dir,
+    );
     rmSync(dir, { recursive: true, force: true });
     expect(output).toContain('SUCCESS');
     expect(code).toBe(0);

@@ -11,7 +11,10 @@ import { MEASURES } from '../../../src/catalog/measures';
 import { exampleConfig, runTool, writeTemp } from '../support';
 
 interface TestFile {
-  tests: { name: string; alert_rule_test: { exp_alerts: { exp_labels: Record<string, string> }[] }[] }[];
+  tests: {
+    name: string;
+    alert_rule_test: { exp_alerts: { exp_labels: Record<string, string> }[] }[];
+  }[];
 }
 
 describe('rule-tests step', () => {
