@@ -14,7 +14,10 @@ const MODELLED_KEYS = new Set(['id', 'capabilities', 'auto_spawn_on', 'spawn_whe
 const QUANTILES: LatencyQuantile[] = ['p50', 'p90', 'p95', 'p99', 'p999'];
 
 /** Builds every category, in file order. */
-export function buildCategories(entries: [string, CategoryFile][], context: BuildContext): AgentCategory[] {
+export function buildCategories(
+  entries: [string, CategoryFile][],
+  context: BuildContext,
+): AgentCategory[] {
   const categories = entries.map(([name, raw]) => buildCategory(name, raw, context));
   checkDuplicateIds(categories, entries, context);
   return categories;
@@ -33,11 +36,17 @@ function buildCategory(name: string, raw: CategoryFile, context: BuildContext): 
       `capacity ${capacity} is below the ${agents.length} agent types listed, so not every type can run at once: raise capacity to ${agents.length} or more`,
     );
   }
-  const dynamic = (isList ? undefined : raw.dynamic) ?? agents.some((agent) => agent.spawnWhen !== undefined);
+  const dynamic =
+    (isList ? undefined : raw.dynamic) ?? agents.some((agent) => agent.spawnWhen !== undefined);
   return { name, capacity, dynamic, agents };
 }
 
-function buildAgent(category: string, raw: AgentSpecFile, path: Path, context: BuildContext): AgentSpec {
+function buildAgent(
+  category: string,
+  raw: AgentSpecFile,
+  path: Path,
+  context: BuildContext,
+): AgentSpec {
   const knowledge: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (!MODELLED_KEYS.has(key) && value !== undefined) knowledge[key] = value;
@@ -52,7 +61,8 @@ function buildAgent(category: string, raw: AgentSpecFile, path: Path, context: B
   checkEvents(raw.auto_spawn_on, [...path, 'auto_spawn_on'], context);
   if (raw.spawn_when !== undefined) {
     const condition = parseCondition(raw.spawn_when);
-    if (isConditionProblem(condition)) context.issue(condition.code, [...path, 'spawn_when'], condition.message);
+    if (isConditionProblem(condition))
+      context.issue(condition.code, [...path, 'spawn_when'], condition.message);
     else spec.spawnWhen = condition;
   }
   const targets = buildTargets(raw, path, context);
@@ -63,14 +73,26 @@ function buildAgent(category: string, raw: AgentSpecFile, path: Path, context: B
 function buildTargets(raw: AgentSpecFile, path: Path, context: BuildContext): AgentTargets {
   const targets: AgentTargets = performanceTargets(raw, path, context);
 
-  const window = context.quantity([...path, 'consistency_window'], 'duration', raw.consistency_window);
+  const window = context.quantity(
+    [...path, 'consistency_window'],
+    'duration',
+    raw.consistency_window,
+  );
   if (window !== undefined) targets.consistencyWindowSeconds = window;
 
   if (raw.token_config) {
     const tokens = [...path, 'token_config'];
     targets.tokenLifetimeSeconds = defined({
-      access: context.quantity([...tokens, 'access_duration'], 'duration', raw.token_config.access_duration),
-      refresh: context.quantity([...tokens, 'refresh_duration'], 'duration', raw.token_config.refresh_duration),
+      access: context.quantity(
+        [...tokens, 'access_duration'],
+        'duration',
+        raw.token_config.access_duration,
+      ),
+      refresh: context.quantity(
+        [...tokens, 'refresh_duration'],
+        'duration',
+        raw.token_config.refresh_duration,
+      ),
     });
   }
 
@@ -113,7 +135,10 @@ function performanceTargets(raw: AgentSpecFile, path: Path, context: BuildContex
 function checkEvents(events: string[], path: Path, context: BuildContext): void {
   const known: readonly string[] = LIFECYCLE_EVENTS;
   events.forEach((event, index) => {
-    const name = event.trim().toLowerCase().replace(/[\s-]+/g, '_');
+    const name = event
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_');
     if (!known.includes(name)) {
       context.warn(
         'unknown-event',
@@ -124,7 +149,11 @@ function checkEvents(events: string[], path: Path, context: BuildContext): void 
   });
 }
 
-function checkDuplicateIds(categories: AgentCategory[], entries: [string, CategoryFile][], context: BuildContext): void {
+function checkDuplicateIds(
+  categories: AgentCategory[],
+  entries: [string, CategoryFile][],
+  context: BuildContext,
+): void {
   const seen = new Map<string, string>();
   categories.forEach((category, c) => {
     const isList = Array.isArray(entries[c][1]);
@@ -132,7 +161,11 @@ function checkDuplicateIds(categories: AgentCategory[], entries: [string, Catego
       const first = seen.get(agent.id);
       const path = isList ? [category.name, index, 'id'] : [category.name, 'agents', index, 'id'];
       if (first !== undefined) {
-        context.issue('duplicate-id', path, `agent id "${agent.id}" is already defined in ${first}: give each agent type its own id`);
+        context.issue(
+          'duplicate-id',
+          path,
+          `agent id "${agent.id}" is already defined in ${first}: give each agent type its own id`,
+        );
       } else {
         seen.set(agent.id, category.name);
       }
@@ -140,6 +173,10 @@ function checkDuplicateIds(categories: AgentCategory[], entries: [string, Catego
   });
 }
 
-function defined<T extends Record<string, number | undefined>>(values: T): { [K in keyof T]?: number } {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: number };
+function defined<T extends Record<string, number | undefined>>(
+  values: T,
+): { [K in keyof T]?: number } {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: number;
+  };
 }

@@ -55,7 +55,8 @@ export class BuildContext {
     if (syntaxError) {
       const source = this.source.locate(path);
       const node = this.source.doc.getIn(path, true);
-      const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+      const quoted =
+        isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
       const column = source.column + syntaxError.offset + (quoted ? 1 : 0);
       this.issues.push({
         code: 'invalid-promql',

@@ -19,15 +19,28 @@ export function buildRules(rules: SwarmFile['scaling_rules'], scope: TriggerScop
   return Object.entries(rules).flatMap(([name, rule]) => {
     const path = ['scaling_rules', name];
     const ref = resolveMeasure({ name, ...rule }, path, scope.context);
-    const threshold = ref && scope.context.quantity([...path, 'threshold'], ref.kind, rule.threshold);
+    const threshold =
+      ref && scope.context.quantity([...path, 'threshold'], ref.kind, rule.threshold);
     const spawn = resolveSpawn(rule.spawn_agents, [...path, 'spawn_agents'], scope);
     if (!ref || threshold === undefined) return [];
-    return [{ name, measure: ref.measure, threshold, spawn, ...timing(rule, path, scope), source: scope.context.source.locate(path) }];
+    return [
+      {
+        name,
+        measure: ref.measure,
+        threshold,
+        spawn,
+        ...timing(rule, path, scope),
+        source: scope.context.source.locate(path),
+      },
+    ];
   });
 }
 
 /** Builds the cpu, queue, error and framework triggers. */
-export function buildTriggers(raw: SwarmFile['scaling_triggers'], scope: TriggerScope): ScalingTriggers {
+export function buildTriggers(
+  raw: SwarmFile['scaling_triggers'],
+  scope: TriggerScope,
+): ScalingTriggers {
   const triggers: ScalingTriggers = { framework: [] };
   const { context } = scope;
   const base = ['scaling_triggers'];
@@ -35,12 +48,32 @@ export function buildTriggers(raw: SwarmFile['scaling_triggers'], scope: Trigger
     const cpu = raw.cpu_scaling;
     const path = [...base, 'cpu_scaling'];
     if (cpu.query !== undefined) context.promql([...path, 'query'], cpu.query);
-    const up = context.quantityOr([...path, 'scale_up_threshold'], 'ratio', cpu.scale_up_threshold, 0.7);
-    const down = context.quantityOr([...path, 'scale_down_threshold'], 'ratio', cpu.scale_down_threshold, 0.3);
+    const up = context.quantityOr(
+      [...path, 'scale_up_threshold'],
+      'ratio',
+      cpu.scale_up_threshold,
+      0.7,
+    );
+    const down = context.quantityOr(
+      [...path, 'scale_down_threshold'],
+      'ratio',
+      cpu.scale_down_threshold,
+      0.3,
+    );
     if (down >= up) {
-      context.issue('inconsistent', [...path, 'scale_down_threshold'], `scale_down_threshold ${down * 100}% is not below scale_up_threshold ${up * 100}%, so the pool would flap: lower scale_down_threshold`);
+      context.issue(
+        'inconsistent',
+        [...path, 'scale_down_threshold'],
+        `scale_down_threshold ${down * 100}% is not below scale_up_threshold ${up * 100}%, so the pool would flap: lower scale_down_threshold`,
+      );
     }
-    triggers.cpu = { ...query(cpu.query), scaleUpThreshold: up, scaleDownThreshold: down, agentsPerTrigger: cpu.agents_per_trigger, ...timing(cpu, path, scope) };
+    triggers.cpu = {
+      ...query(cpu.query),
+      scaleUpThreshold: up,
+      scaleDownThreshold: down,
+      agentsPerTrigger: cpu.agents_per_trigger,
+      ...timing(cpu, path, scope),
+    };
   }
   if (raw?.queue_scaling) {
     const queue = raw.queue_scaling;
@@ -48,7 +81,12 @@ export function buildTriggers(raw: SwarmFile['scaling_triggers'], scope: Trigger
     if (queue.query !== undefined) context.promql([...path, 'query'], queue.query);
     triggers.queue = {
       ...query(queue.query),
-      pendingTasksThreshold: context.quantityOr([...path, 'pending_tasks_threshold'], 'count', queue.pending_tasks_threshold, 0),
+      pendingTasksThreshold: context.quantityOr(
+        [...path, 'pending_tasks_threshold'],
+        'count',
+        queue.pending_tasks_threshold,
+        0,
+      ),
       scaleUpAgents: queue.scale_up_agents,
       priorityAware: queue.priority_aware,
       ...timing(queue, path, scope),
@@ -60,7 +98,12 @@ export function buildTriggers(raw: SwarmFile['scaling_triggers'], scope: Trigger
     if (error.query !== undefined) context.promql([...path, 'query'], error.query);
     triggers.error = {
       ...query(error.query),
-      errorRateThreshold: context.quantityOr([...path, 'error_rate_threshold'], 'ratio', error.error_rate_threshold, 0.05),
+      errorRateThreshold: context.quantityOr(
+        [...path, 'error_rate_threshold'],
+        'ratio',
+        error.error_rate_threshold,
+        0.05,
+      ),
       spawn: resolveSpawn(error.spawn_specialists, [...path, 'spawn_specialists'], scope),
       ...timing(error, path, scope),
     };
@@ -71,7 +114,14 @@ export function buildTriggers(raw: SwarmFile['scaling_triggers'], scope: Trigger
     const threshold = ref && context.quantity([...path, 'threshold'], ref.kind, trigger.threshold);
     const spawn = resolveSpawn(trigger.spawn, [...path, 'spawn'], scope);
     if (!ref || threshold === undefined) continue;
-    triggers.framework.push({ name, measure: ref.measure, threshold, spawn, ...timing(trigger, path, scope), source: context.source.locate(path) });
+    triggers.framework.push({
+      name,
+      measure: ref.measure,
+      threshold,
+      spawn,
+      ...timing(trigger, path, scope),
+      source: context.source.locate(path),
+    });
   }
   return triggers;
 }
@@ -88,8 +138,18 @@ export function describeResolution(role: ResolvedRole): string {
 function timing(entry: { for?: unknown; cooldown?: unknown }, path: Path, scope: TriggerScope) {
   const { context, scaler } = scope;
   return {
-    forSeconds: context.quantityOr([...path, 'for'], 'duration', entry.for, scaler.defaultForSeconds),
-    cooldownSeconds: context.quantityOr([...path, 'cooldown'], 'duration', entry.cooldown, scaler.defaultCooldownSeconds),
+    forSeconds: context.quantityOr(
+      [...path, 'for'],
+      'duration',
+      entry.for,
+      scaler.defaultForSeconds,
+    ),
+    cooldownSeconds: context.quantityOr(
+      [...path, 'cooldown'],
+      'duration',
+      entry.cooldown,
+      scaler.defaultCooldownSeconds,
+    ),
   };
 }
 
@@ -107,10 +167,15 @@ function resolveSpawn(names: string[], path: Path, scope: TriggerScope): Resolve
       context.issue('unresolved-name', [...path, index], result.message);
       return;
     }
-    if (result.via !== 'id') context.warn('name-resolved', [...path, index], describeResolution(result));
+    if (result.via !== 'id')
+      context.warn('name-resolved', [...path, index], describeResolution(result));
     const twin = roles.find((role) => role.role === result.role);
     if (twin) {
-      context.warn('duplicate-role', [...path, index], `"${result.requested}" and "${twin.requested}" both resolve to role "${result.role}", so this entry spawns two agents of it`);
+      context.warn(
+        'duplicate-role',
+        [...path, index],
+        `"${result.requested}" and "${twin.requested}" both resolve to role "${result.role}", so this entry spawns two agents of it`,
+      );
     }
     roles.push(result);
   });

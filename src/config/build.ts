@@ -37,17 +37,26 @@ export function buildModel(
 ): { config: SwarmConfig; warnings: ConfigWarning[]; issues: ConfigIssue[] } {
   const context = new BuildContext(source, options.strict);
   const sections: readonly string[] = SECTION_KEYS;
-  const categoryEntries = Object.entries(data).filter(([key]) => !sections.includes(key)) as [string, CategoryFile][];
+  const categoryEntries = Object.entries(data).filter(([key]) => !sections.includes(key)) as [
+    string,
+    CategoryFile,
+  ][];
   const categories = buildCategories(categoryEntries, context);
   const scaler = buildScaler(data, context);
   const scope = { context, resolver: new RoleResolver(categories, options.strict), scaler };
   const scalingRules = buildRules(data.scaling_rules, scope);
   const triggers = buildTriggers(data.scaling_triggers, scope);
-  data.framework_metrics.forEach((panel, index) => context.promql(['framework_metrics', index, 'query'], panel.query));
+  data.framework_metrics.forEach((panel, index) =>
+    context.promql(['framework_metrics', index, 'query'], panel.query),
+  );
 
   const config: SwarmConfig = {
     source: { file: source.file, format: options.format },
-    swarm: { topology: data.swarm.topology, baseAgents: data.swarm.base_agents, maxAgents: data.swarm.max_agents },
+    swarm: {
+      topology: data.swarm.topology,
+      baseAgents: data.swarm.base_agents,
+      maxAgents: data.swarm.max_agents,
+    },
     autoScale: buildAutoScale(data.swarm),
     scalingRules,
     categories,
@@ -76,8 +85,14 @@ function buildScaler(data: SwarmFile, context: BuildContext): ScalerSettings {
   const duration = (key: Exclude<keyof typeof raw, 'reconcile_schedule'>, fallback: number) =>
     context.quantityOr(['scaler', key], 'duration', raw[key], fallback);
   return {
-    scaleUpStabilizationSeconds: duration('scale_up_stabilization', DEFAULTS.scaleUpStabilizationSeconds),
-    scaleDownStabilizationSeconds: duration('scale_down_stabilization', DEFAULTS.scaleDownStabilizationSeconds),
+    scaleUpStabilizationSeconds: duration(
+      'scale_up_stabilization',
+      DEFAULTS.scaleUpStabilizationSeconds,
+    ),
+    scaleDownStabilizationSeconds: duration(
+      'scale_down_stabilization',
+      DEFAULTS.scaleDownStabilizationSeconds,
+    ),
     heartbeatTtlSeconds: duration('heartbeat_ttl', DEFAULTS.heartbeatTtlSeconds),
     reconcileSchedule: raw.reconcile_schedule ?? DEFAULTS.reconcileSchedule,
     defaultForSeconds: duration('default_for', DEFAULTS.forSeconds),
@@ -88,8 +103,18 @@ function buildScaler(data: SwarmFile, context: BuildContext): ScalerSettings {
 function buildDriver(raw: SwarmFile['driver'], context: BuildContext): SwarmConfig['driver'] {
   return {
     kind: raw?.kind ?? 'in-process',
-    startDelaySeconds: context.quantityOr(['driver', 'start_delay'], 'duration', raw?.start_delay, DEFAULTS.startDelaySeconds),
-    timeoutSeconds: context.quantityOr(['driver', 'timeout'], 'duration', raw?.timeout, DEFAULTS.driverTimeoutSeconds),
+    startDelaySeconds: context.quantityOr(
+      ['driver', 'start_delay'],
+      'duration',
+      raw?.start_delay,
+      DEFAULTS.startDelaySeconds,
+    ),
+    timeoutSeconds: context.quantityOr(
+      ['driver', 'timeout'],
+      'duration',
+      raw?.timeout,
+      DEFAULTS.driverTimeoutSeconds,
+    ),
     options: raw?.options ?? {},
   };
 }
@@ -99,23 +124,47 @@ function checkBounds(config: SwarmConfig, context: BuildContext): void {
   const { swarm, autoScale } = config;
   const auto = ['swarm', 'auto_scale'];
   if (swarm.baseAgents > swarm.maxAgents) {
-    context.issue('inconsistent', ['swarm', 'base_agents'], `base_agents ${swarm.baseAgents} is above max_agents ${swarm.maxAgents}: lower base_agents or raise max_agents`);
+    context.issue(
+      'inconsistent',
+      ['swarm', 'base_agents'],
+      `base_agents ${swarm.baseAgents} is above max_agents ${swarm.maxAgents}: lower base_agents or raise max_agents`,
+    );
   }
   if (autoScale.minAgents > autoScale.maxAgents) {
-    context.issue('inconsistent', [...auto, 'min_agents'], `min_agents ${autoScale.minAgents} is above max_agents ${autoScale.maxAgents}: lower min_agents or raise max_agents`);
+    context.issue(
+      'inconsistent',
+      [...auto, 'min_agents'],
+      `min_agents ${autoScale.minAgents} is above max_agents ${autoScale.maxAgents}: lower min_agents or raise max_agents`,
+    );
   }
   if (autoScale.maxAgents > swarm.maxAgents) {
-    context.issue('inconsistent', [...auto, 'max_agents'], `auto_scale.max_agents ${autoScale.maxAgents} is above swarm.max_agents ${swarm.maxAgents}, the hard limit of the pool: raise swarm.max_agents too, or lower auto_scale.max_agents`);
+    context.issue(
+      'inconsistent',
+      [...auto, 'max_agents'],
+      `auto_scale.max_agents ${autoScale.maxAgents} is above swarm.max_agents ${swarm.maxAgents}, the hard limit of the pool: raise swarm.max_agents too, or lower auto_scale.max_agents`,
+    );
   }
   if (swarm.baseAgents < autoScale.minAgents || swarm.baseAgents > autoScale.maxAgents) {
-    context.warn('bounds', ['swarm', 'base_agents'], `base_agents ${swarm.baseAgents} is outside auto_scale ${autoScale.minAgents}..${autoScale.maxAgents}, so the scaler moves the pool away from it at once`);
+    context.warn(
+      'bounds',
+      ['swarm', 'base_agents'],
+      `base_agents ${swarm.baseAgents} is outside auto_scale ${autoScale.minAgents}..${autoScale.maxAgents}, so the scaler moves the pool away from it at once`,
+    );
   }
   checkCapacity(config.categories, autoScale.maxAgents, context);
 }
 
-function checkCapacity(categories: AgentCategory[], maxAgents: number, context: BuildContext): void {
+function checkCapacity(
+  categories: AgentCategory[],
+  maxAgents: number,
+  context: BuildContext,
+): void {
   const total = categories.reduce((sum, category) => sum + category.capacity, 0);
   if (categories.length > 0 && total < maxAgents) {
-    context.warn('capacity', ['swarm', 'auto_scale', 'max_agents'], `the categories hold ${total} agents in all, below max_agents ${maxAgents}, so the pool never reaches its maximum: raise category capacities`);
+    context.warn(
+      'capacity',
+      ['swarm', 'auto_scale', 'max_agents'],
+      `the categories hold ${total} agents in all, below max_agents ${maxAgents}, so the pool never reaches its maximum: raise category capacities`,
+    );
   }
 }

@@ -44,6 +44,8 @@ export function parseCondition(text: string): SpawnCondition | ConditionProblem 
 }
 
 /** True when parseCondition returned a problem. */
-export function isConditionProblem(result: SpawnCondition | ConditionProblem): result is ConditionProblem {
+export function isConditionProblem(
+  result: SpawnCondition | ConditionProblem,
+): result is ConditionProblem {
   return 'code' in result;
 }

@@ -9,7 +9,17 @@ import { renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 
-import { isCollection, isMap, isScalar, parseDocument, stringify, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import {
+  isCollection,
+  isMap,
+  isScalar,
+  parseDocument,
+  stringify,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 
 import { loadConfigText, type LoadOptions } from './load';
 import type { LoadedConfig } from './model';
@@ -71,7 +81,10 @@ export class ConfigEditor {
       throw new EditError(`cannot remove ${path.join('.')}: it is not a key of a block mapping`);
     }
     const start = lineStart(this.text, keyNode.range[0]);
-    const valueEnd = contentEnd(this.text, ((pair.value as Node | null)?.range ?? keyNode.range)[1]);
+    const valueEnd = contentEnd(
+      this.text,
+      ((pair.value as Node | null)?.range ?? keyNode.range)[1],
+    );
     this.splice(start, lineEndWithBreak(this.text, valueEnd), '');
   }
 
@@ -92,7 +105,11 @@ export class ConfigEditor {
     if (isCollection(node) && !node.flow && isCollection(value as object)) {
       const indent = columnOf(this.text, start);
       const block = blockLines(value, indent).join('\n');
-      this.splice(lineStart(this.text, start), lineEnd(this.text, contentEnd(this.text, end)), block);
+      this.splice(
+        lineStart(this.text, start),
+        lineEnd(this.text, contentEnd(this.text, end)),
+        block,
+      );
       return;
     }
     this.splice(start, contentEnd(this.text, end), inline(value, path));
@@ -104,7 +121,9 @@ export class ConfigEditor {
     while (depth > 0 && !this.doc.hasIn(path.slice(0, depth))) depth--;
     const parentPath = path.slice(0, depth);
     const parent = depth === 0 ? this.doc.contents : this.doc.getIn(parentPath, true);
-    const nested = path.slice(depth + 1).reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
+    const nested = path
+      .slice(depth + 1)
+      .reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
     const entry = { [path[depth]]: nested };
     if (typeof path[depth] === 'number') {
       throw new EditError(`cannot add list item ${path.join('.')}: set the whole list instead`);
@@ -114,13 +133,19 @@ export class ConfigEditor {
     } else if (isMap(parent) && parent.items.length === 0 && parent.range) {
       // An empty flow mapping `{}` becomes a block mapping under its key.
       const indent = keyColumn(this.doc, this.text, parentPath) + 2;
-      this.splice(parent.range[0], contentEnd(this.text, parent.range[1]), `\n${blockLines(entry, indent).join('\n')}`);
+      this.splice(
+        parent.range[0],
+        contentEnd(this.text, parent.range[1]),
+        `\n${blockLines(entry, indent).join('\n')}`,
+      );
     } else if ((parent === null || (isScalar(parent) && parent.value === null)) && depth > 0) {
       const indent = keyColumn(this.doc, this.text, parentPath) + 2;
       const at = isScalar(parent) && parent.range ? parent.range[0] : this.text.length;
       this.splice(at, at, `\n${blockLines(entry, indent).join('\n')}`);
     } else {
-      throw new EditError(`cannot add ${path.join('.')}: ${parentPath.join('.') || 'the document'} is not a block mapping`);
+      throw new EditError(
+        `cannot add ${path.join('.')}: ${parentPath.join('.') || 'the document'} is not a block mapping`,
+      );
     }
   }
 
@@ -128,7 +153,11 @@ export class ConfigEditor {
     const first = map.items[0].key as Node;
     const last = map.items[map.items.length - 1];
     const indent = columnOf(this.text, (first.range as [number, number, number])[0]);
-    const lastEnd = ((last.value as Node | null)?.range ?? (last.key as Node).range) as [number, number, number];
+    const lastEnd = ((last.value as Node | null)?.range ?? (last.key as Node).range) as [
+      number,
+      number,
+      number,
+    ];
     const at = lineEnd(this.text, contentEnd(this.text, lastEnd[1]));
     this.splice(at, at, `\n${blockLines(entry, indent).join('\n')}`);
   }
@@ -142,7 +171,9 @@ export class ConfigEditor {
   private static parse(text: string, file: string): Document {
     const doc = parseDocument(text, { uniqueKeys: true, keepSourceTokens: false });
     if (doc.errors.length > 0) {
-      throw new EditError(`${file} is not valid YAML (${doc.errors[0].message.split('\n')[0]}): run "swarm-scaler validate" and fix it first`);
+      throw new EditError(
+        `${file} is not valid YAML (${doc.errors[0].message.split('\n')[0]}): run "swarm-scaler validate" and fix it first`,
+      );
     }
     return doc;
   }
@@ -150,7 +181,10 @@ export class ConfigEditor {
 
 /** Writes through a temp file in the same directory and a rename, so readers never see half a file. */
 export function writeAtomically(file: string, text: string): void {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(
+    dirname(file),
+    `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   let mode: number | undefined;
   try {
     mode = statSync(file).mode & 0o777;
@@ -171,7 +205,9 @@ export function writeAtomically(file: string, text: string): void {
 }
 
 function findPair(map: YAMLMap, key: string | number): Pair | undefined {
-  return (map.items as Pair[]).find((item) => isScalar(item.key) && String(item.key.value) === String(key));
+  return (map.items as Pair[]).find(
+    (item) => isScalar(item.key) && String(item.key.value) === String(key),
+  );
 }
 
 /** Renders a value on one line: scalars as YAML writes them, collections in flow style. */

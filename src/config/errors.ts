@@ -61,5 +61,7 @@ export class ConfigError extends Error {
 
 /** Sorts issues by line and column, keeping the order of issues at the same place. */
 export function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
-  return [...issues].sort((a, b) => a.source.line - b.source.line || a.source.column - b.source.column);
+  return [...issues].sort(
+    (a, b) => a.source.line - b.source.line || a.source.column - b.source.column,
+  );
 }

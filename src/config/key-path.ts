@@ -44,8 +44,11 @@ export function expandAlias(key: string): string {
  * `_` spelling so that `set` can create them.
  */
 export function resolveKeyPath(doc: Document, key: string): DocPath {
-  const segments = expandAlias(key).split('.').filter((segment) => segment.length > 0);
-  if (segments.length === 0) throw new KeyPathError(key, 'the key is empty: write a dotted key such as "swarm.max_agents"');
+  const segments = expandAlias(key)
+    .split('.')
+    .filter((segment) => segment.length > 0);
+  if (segments.length === 0)
+    throw new KeyPathError(key, 'the key is empty: write a dotted key such as "swarm.max_agents"');
   const path: DocPath = [];
   let node: unknown = doc.contents;
   for (const segment of segments) {
@@ -56,20 +59,29 @@ export function resolveKeyPath(doc: Document, key: string): DocPath {
   return path;
 }
 
-function stepInto(node: unknown, segment: string, key: string): { key: string | number; node: unknown } {
+function stepInto(
+  node: unknown,
+  segment: string,
+  key: string,
+): { key: string | number; node: unknown } {
   if (isSeq(node)) {
     const index = /^\d+$/.test(segment)
       ? Number(segment)
       : node.items.findIndex((item) => isMap(item) && item.get('id') === segment);
     if (index < 0 || index >= node.items.length) {
-      throw new KeyPathError(key, `"${segment}" is not an index or agent id of the list: use 0..${node.items.length - 1} or an id`);
+      throw new KeyPathError(
+        key,
+        `"${segment}" is not an index or agent id of the list: use 0..${node.items.length - 1} or an id`,
+      );
     }
     return { key: index, node: node.items[index] };
   }
   const underscored = segment.replace(/-/g, '_');
   if (isMap(node)) {
     for (const candidate of [segment, underscored]) {
-      const pair = (node.items as Pair[]).find((item) => isScalar(item.key) && String(item.key.value) === candidate);
+      const pair = (node.items as Pair[]).find(
+        (item) => isScalar(item.key) && String(item.key.value) === candidate,
+      );
       if (pair) return { key: candidate, node: pair.value };
     }
   }

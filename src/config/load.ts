@@ -41,7 +41,11 @@ export function loadConfigText(
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     const kind = Array.isArray(raw) ? 'a list' : `a ${raw === null ? 'null' : typeof raw}`;
     throw new ConfigError(file, [
-      { code: 'not-a-mapping', message: `the document is ${kind}: expected a mapping with a "swarm" section and agent categories`, source: source.locate([]) },
+      {
+        code: 'not-a-mapping',
+        message: `the document is ${kind}: expected a mapping with a "swarm" section and agent categories`,
+        source: source.locate([]),
+      },
     ]);
   }
   const { data, issues } = checkTopLevelKeys(raw as Record<string, unknown>, source);
@@ -49,11 +53,16 @@ export function loadConfigText(
   const strict = options.strict ?? false;
   if (parsed.success) {
     const result = buildModel(parsed.data, source, { format, strict });
-    if (issues.length + result.issues.length > 0) throw new ConfigError(file, [...issues, ...result.issues]);
+    if (issues.length + result.issues.length > 0)
+      throw new ConfigError(file, [...issues, ...result.issues]);
     return { config: result.config, warnings: result.warnings };
   }
   const shapeIssues = convertZodIssues(parsed.error.issues, data, source);
-  throw new ConfigError(file, [...issues, ...shapeIssues, ...crossReferenceIssues(data, parsed.error.issues, source, format, strict)]);
+  throw new ConfigError(file, [
+    ...issues,
+    ...shapeIssues,
+    ...crossReferenceIssues(data, parsed.error.issues, source, format, strict),
+  ]);
 }
 
 /**
@@ -69,7 +78,12 @@ function crossReferenceIssues(
   strict: boolean,
 ): ConfigIssue[] {
   const pruned = structuredClone(data);
-  const dropped = zodIssues.map((issue) => prune(pruned, issue.path.filter((key): key is string | number => typeof key !== 'symbol')));
+  const dropped = zodIssues.map((issue) =>
+    prune(
+      pruned,
+      issue.path.filter((key): key is string | number => typeof key !== 'symbol'),
+    ),
+  );
   const isSwarmValid = !dropped.includes('swarm');
   if (!isSwarmValid) pruned.swarm = { base_agents: 0, max_agents: 1 };
   const parsed = swarmFileSchema.safeParse(pruned);
@@ -83,7 +97,8 @@ function crossReferenceIssues(
 function prune(data: Record<string, unknown>, path: (string | number)[]): string {
   const [section, key, sub] = path;
   const remove = (container: unknown, name: string | number | undefined) => {
-    if (container !== null && typeof container === 'object' && name !== undefined) delete (container as Record<string, unknown>)[name];
+    if (container !== null && typeof container === 'object' && name !== undefined)
+      delete (container as Record<string, unknown>)[name];
   };
   if (section === 'swarm') return 'swarm';
   if (section === 'scaling_rules' && path.length > 1) {
@@ -92,7 +107,10 @@ function prune(data: Record<string, unknown>, path: (string | number)[]): string
     remove((data.scaling_triggers as Record<string, unknown>).framework_scaling, sub);
   } else if (section === 'scaling_triggers' && path.length > 1) {
     remove(data.scaling_triggers, key);
-  } else if (typeof section === 'string' && !(SECTION_KEYS as readonly string[]).includes(section)) {
+  } else if (
+    typeof section === 'string' &&
+    !(SECTION_KEYS as readonly string[]).includes(section)
+  ) {
     remove(data, section);
     return 'category';
   } else {
@@ -107,7 +125,12 @@ function parseSource(text: string, file: string, format: 'yaml' | 'markdown'): Y
   const extracted = extractYaml(text);
   if (extracted.blocks === 0) {
     throw new ConfigError(file, [
-      { code: 'no-yaml-blocks', message: 'the Markdown document has no fenced ```yaml blocks: put the config in blocks that open with ```yaml', source: at(file, 1, 1) },
+      {
+        code: 'no-yaml-blocks',
+        message:
+          'the Markdown document has no fenced ```yaml blocks: put the config in blocks that open with ```yaml',
+        source: at(file, 1, 1),
+      },
     ]);
   }
   return YamlSource.parse(extracted.text, file, extracted.lineMap);
@@ -117,7 +140,10 @@ function parseSource(text: string, file: string, format: 'yaml' | 'markdown'): Y
  * Reports top-level keys within typo distance of a section name as unknown sections. Any other
  * top-level key is an agent category, so a misspelt section would otherwise be read as one.
  */
-function checkTopLevelKeys(raw: Record<string, unknown>, source: YamlSource): { data: Record<string, unknown>; issues: ConfigIssue[] } {
+function checkTopLevelKeys(
+  raw: Record<string, unknown>,
+  source: YamlSource,
+): { data: Record<string, unknown>; issues: ConfigIssue[] } {
   const data: Record<string, unknown> = {};
   const issues: ConfigIssue[] = [];
   const sections: readonly string[] = SECTION_KEYS;
@@ -144,7 +170,11 @@ export function readConfigText(file: string): string {
     const size = fstatSync(fd).size;
     if (size > MAX_CONFIG_BYTES) {
       throw new ConfigError(file, [
-        { code: 'file-too-large', message: `the file is ${size} bytes, above the limit of ${MAX_CONFIG_BYTES} bytes: a swarm config is a few kilobytes, so check that this is the right file`, source: at(file, 1, 1) },
+        {
+          code: 'file-too-large',
+          message: `the file is ${size} bytes, above the limit of ${MAX_CONFIG_BYTES} bytes: a swarm config is a few kilobytes, so check that this is the right file`,
+          source: at(file, 1, 1),
+        },
       ]);
     }
     const buffer = Buffer.alloc(size);
@@ -153,7 +183,17 @@ export function readConfigText(file: string): string {
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, [{ code: 'file-unreadable', message: `${readFailure(code, err)}: pass an existing config file with --config`, source: at(file, 1, 1) }], { cause: err });
+    throw new ConfigError(
+      file,
+      [
+        {
+          code: 'file-unreadable',
+          message: `${readFailure(code, err)}: pass an existing config file with --config`,
+          source: at(file, 1, 1),
+        },
+      ],
+      { cause: err },
+    );
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

@@ -18,7 +18,14 @@ const HEADING = /^#{1,6}\s/;
 // "(15 agents)", "(7 agents - spawned on demand)"; "(60 Total)" is not a category capacity.
 const CAPACITY = /\((\d+)\s+agents?\b[^)]*\)/i;
 const CATEGORY_HEAD = /^([A-Za-z_][\w-]*):\s*(#.*)?$/;
-const SECTIONS = new Set(['swarm', 'scaling_rules', 'scaling_triggers', 'framework_metrics', 'scaler', 'driver']);
+const SECTIONS = new Set([
+  'swarm',
+  'scaling_rules',
+  'scaling_triggers',
+  'framework_metrics',
+  'scaler',
+  'driver',
+]);
 
 /** Joins the fenced YAML blocks of a Markdown document; "(N agents)" headings set capacities. */
 export function markdownToYaml(markdown: string): string {
@@ -67,7 +74,10 @@ function withCapacity(block: BlockLine[], capacity: number | undefined): Require
   if (top < 0) return plain;
   const name = CATEGORY_HEAD.exec(block[top].text)?.[1] ?? '';
   const rest = block.slice(top + 1);
-  const isList = rest.find((entry) => entry.text.trim() && !entry.text.trim().startsWith('#'))?.text.trimStart().startsWith('-');
+  const isList = rest
+    .find((entry) => entry.text.trim() && !entry.text.trim().startsWith('#'))
+    ?.text.trimStart()
+    .startsWith('-');
   const hasOtherTopKey = rest.some((entry) => /^[^\s#-]/.test(entry.text));
   if (SECTIONS.has(name) || !isList || hasOtherTopKey) return plain;
   const head = block[top];
@@ -75,6 +85,10 @@ function withCapacity(block: BlockLine[], capacity: number | undefined): Require
     ...plain.slice(0, top + 1),
     { text: `  capacity: ${capacity}`, line: head.line, shift: 0 },
     { text: '  agents:', line: head.line, shift: 0 },
-    ...rest.map((entry) => ({ text: entry.text.trim() ? `    ${entry.text}` : entry.text, line: entry.line, shift: 4 })),
+    ...rest.map((entry) => ({
+      text: entry.text.trim() ? `    ${entry.text}` : entry.text,
+      line: entry.line,
+      shift: 4,
+    })),
   ];
 }

@@ -6,7 +6,10 @@ import { SIGNALS } from '../catalog/signals';
 import { promqlParser } from './promql-parser';
 
 /** Recording rules the generator publishes, queryable like exported metrics. */
-export const RECORDING_RULE_NAMES = ['jetstream_kv_operations_per_second', 'error_recovery_success_rate'] as const;
+export const RECORDING_RULE_NAMES = [
+  'jetstream_kv_operations_per_second',
+  'error_recovery_success_rate',
+] as const;
 
 const HISTOGRAM_SUFFIXES = ['_bucket', '_sum', '_count'];
 
@@ -40,14 +43,19 @@ export function isKnownMetric(name: string): boolean {
   if ((RECORDING_RULE_NAMES as readonly string[]).includes(name)) return true;
   return SIGNALS.some((signal) => {
     if (signal.metric === name) return true;
-    return signal.type === 'histogram' && HISTOGRAM_SUFFIXES.some((suffix) => signal.metric + suffix === name);
+    return (
+      signal.type === 'histogram' &&
+      HISTOGRAM_SUFFIXES.some((suffix) => signal.metric + suffix === name)
+    );
   });
 }
 
 /** Every name a query may select: exported metrics, histogram series and recording rules. */
 export function knownMetricNames(): string[] {
   const names = SIGNALS.flatMap((signal) =>
-    signal.type === 'histogram' ? [signal.metric, ...HISTOGRAM_SUFFIXES.map((s) => signal.metric + s)] : [signal.metric],
+    signal.type === 'histogram'
+      ? [signal.metric, ...HISTOGRAM_SUFFIXES.map((s) => signal.metric + s)]
+      : [signal.metric],
   );
   return [...names, ...RECORDING_RULE_NAMES];
 }
@@ -68,7 +76,8 @@ function metricName(query: string, node: TreeNode): string | undefined {
   // {__name__="metric"} selects by name too.
   if (node.type.name === 'StringLiteral' && node.parent?.type.name === 'UnquotedLabelMatcher') {
     const label = node.parent.getChild('LabelName');
-    if (label && query.slice(label.from, label.to) === '__name__') return query.slice(node.from + 1, node.to - 1);
+    if (label && query.slice(label.from, label.to) === '__name__')
+      return query.slice(node.from + 1, node.to - 1);
   }
   return undefined;
 }

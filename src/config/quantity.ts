@@ -80,7 +80,9 @@ export function parseDuration(input: unknown): number {
     ? [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)]
     : [];
   if (parts.length === 0) {
-    const hint = /^\d+(?:\.\d+)?$/.test(text) ? ` has no unit: write "${text}s" or "${text}m"` : ' is invalid';
+    const hint = /^\d+(?:\.\d+)?$/.test(text)
+      ? ` has no unit: write "${text}s" or "${text}m"`
+      : ' is invalid';
     throw new QuantityError(
       `duration ${show(input)}${hint}: expected a number with a unit ms, s, m, h, d or w, such as "60s" or "1h30m"`,
       hint === ' is invalid' ? 'invalid-quantity' : 'ambiguous-quantity',
@@ -203,7 +205,12 @@ export function formatQuantity(value: number, kind: QuantityKind): string {
 function formatDuration(seconds: number): string {
   if (seconds === 0) return '0s';
   if (seconds < 1) return `${round(seconds * 1000)}ms`;
-  const units: [string, number][] = [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]];
+  const units: [string, number][] = [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ];
   let rest = seconds;
   let text = '';
   for (const [unit, size] of units) {

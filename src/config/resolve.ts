@@ -60,7 +60,12 @@ export class RoleResolver {
     if (byCapability.length > 0) {
       const others = byCapability.slice(1).map((agent) => `"${agent.id}"`);
       const also = others.length > 0 ? `; ${others.join(', ')} also has it` : '';
-      return role(requested, byCapability[0], 'capability', `capability of agent "${byCapability[0].id}"${also}`);
+      return role(
+        requested,
+        byCapability[0],
+        'capability',
+        `capability of agent "${byCapability[0].id}"${also}`,
+      );
     }
     return this.near(requested);
   }
@@ -70,8 +75,11 @@ export class RoleResolver {
     const byPrefix = this.agents.find((agent) => normalize(agent.id).startsWith(`${wanted}-`));
     if (byPrefix) return role(requested, byPrefix, 'near', `prefix of agent id "${byPrefix.id}"`);
     for (const agent of this.agents) {
-      const name = [agent.id, ...agent.capabilities].find((candidate) => hasSameStems(requested, candidate));
-      if (name) return role(requested, agent, 'near', `same word stems as ${describe(agent, name)}`);
+      const name = [agent.id, ...agent.capabilities].find((candidate) =>
+        hasSameStems(requested, candidate),
+      );
+      if (name)
+        return role(requested, agent, 'near', `same word stems as ${describe(agent, name)}`);
     }
     let best: { agent: AgentSpec; name: string; distance: number } | undefined;
     for (const agent of this.agents) {
@@ -83,15 +91,29 @@ export class RoleResolver {
       }
     }
     if (!best) return undefined;
-    return role(requested, best.agent, 'near', `${best.distance} edit(s) from ${describe(best.agent, best.name)}`);
+    return role(
+      requested,
+      best.agent,
+      'near',
+      `${best.distance} edit(s) from ${describe(best.agent, best.name)}`,
+    );
   }
 
   private create(requested: string, anchor: ResolvedRole | undefined): ResolvedRole {
     const [category, why] = anchor
-      ? [this.categories.find((c) => c.name === anchor.category), `category of sibling "${anchor.requested}"`]
+      ? [
+          this.categories.find((c) => c.name === anchor.category),
+          `category of sibling "${anchor.requested}"`,
+        ]
       : this.categoryByStems(requested);
     const name = category?.name ?? '';
-    const spec: AgentSpec = { id: requested, category: name, capabilities: [], autoSpawnOn: [], knowledge: {} };
+    const spec: AgentSpec = {
+      id: requested,
+      category: name,
+      capabilities: [],
+      autoSpawnOn: [],
+      knowledge: {},
+    };
     return { requested, role: requested, category: name, via: 'created', spec, reason: why };
   }
 
@@ -99,7 +121,9 @@ export class RoleResolver {
     const wanted = new Set(stems(requested));
     let best: { category: AgentCategory; score: number } | undefined;
     for (const category of this.categories) {
-      const words = category.agents.flatMap((agent) => [agent.id, ...agent.capabilities].flatMap(stems));
+      const words = category.agents.flatMap((agent) =>
+        [agent.id, ...agent.capabilities].flatMap(stems),
+      );
       const score = new Set(words.filter((word) => wanted.has(word))).size;
       if (score > 0 && (best === undefined || score > best.score)) best = { category, score };
     }
@@ -110,12 +134,19 @@ export class RoleResolver {
   }
 }
 
-function role(requested: string, spec: AgentSpec, via: ResolvedRole['via'], reason: string): ResolvedRole {
+function role(
+  requested: string,
+  spec: AgentSpec,
+  via: ResolvedRole['via'],
+  reason: string,
+): ResolvedRole {
   return { requested, role: spec.id, category: spec.category, via, spec, reason };
 }
 
 function describe(agent: AgentSpec, name: string): string {
-  return name === agent.id ? `agent id "${agent.id}"` : `capability "${name}" of agent "${agent.id}"`;
+  return name === agent.id
+    ? `agent id "${agent.id}"`
+    : `capability "${name}" of agent "${agent.id}"`;
 }
 
 function rejection(role: ResolvedRole): Unresolved {
@@ -124,5 +155,8 @@ function rejection(role: ResolvedRole): Unresolved {
       ? `lenient mode would create it as a new role in ${role.category}`
       : `lenient mode would resolve it to agent "${role.role}" (${role.reason ?? role.via})`;
   const fix = role.via === 'created' ? 'define an agent with this id' : `write "${role.role}"`;
-  return { requested: role.requested, message: `"${role.requested}" is not an agent id (${lenient}): ${fix}, or load without --strict` };
+  return {
+    requested: role.requested,
+    message: `"${role.requested}" is not an agent id (${lenient}): ${fix}, or load without --strict`,
+  };
 }

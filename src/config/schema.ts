@@ -49,7 +49,8 @@ export function quantity(kind: QuantityKind, description: string) {
 /** Schema of a `spawn_when` condition, checked against the catalogue as it is read. */
 const condition = z.string().superRefine((text, ctx) => {
   const result = parseCondition(text);
-  if (isConditionProblem(result)) ctx.addIssue({ code: 'custom', message: result.message, params: { issueCode: result.code } });
+  if (isConditionProblem(result))
+    ctx.addIssue({ code: 'custom', message: result.message, params: { issueCode: result.code } });
 });
 
 const duration = (description: string) => quantity('duration', description).optional();
@@ -57,10 +58,16 @@ const duration = (description: string) => quantity('duration', description).opti
 // Role names become label values and agent ids, so they keep to a conservative character set.
 const roleName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "_" or "-", such as "saga-coordinator"');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'expected letters, digits, ".", "_" or "-", such as "saga-coordinator"',
+  );
 const nameList = z.array(roleName);
 const textList = z.array(z.string().min(1));
-const promql = z.string().min(1).meta({ description: 'PromQL expression, checked when the config loads' });
+const promql = z
+  .string()
+  .min(1)
+  .meta({ description: 'PromQL expression, checked when the config loads' });
 
 /** Rule and trigger names become alert names, so they follow Prometheus's name syntax. */
 export const ENTRY_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -77,15 +84,31 @@ export const performanceTargetsSchema = z.strictObject({
 });
 
 export const agentSpecSchema = z.strictObject({
-  id: roleName.meta({ description: 'Role id of this agent type; names in spawn lists refer to it' }),
-  capabilities: nameList.default([]).meta({ description: 'What the agent can do; spawn lists may name these' }),
-  auto_spawn_on: textList.default([]).meta({ description: 'Framework events that spawn this agent' }),
+  id: roleName.meta({
+    description: 'Role id of this agent type; names in spawn lists refer to it',
+  }),
+  capabilities: nameList
+    .default([])
+    .meta({ description: 'What the agent can do; spawn lists may name these' }),
+  auto_spawn_on: textList
+    .default([])
+    .meta({ description: 'Framework events that spawn this agent' }),
   spawn_when: condition
     .optional()
-    .meta({ description: 'Condition "<measure> <op> <value>" that spawns this agent, such as "response_time > 100ms"' }),
-  config_knowledge: z.record(z.string(), z.unknown()).optional().meta({ description: 'Free-form settings passed to the agent on spawn' }),
-  pattern_knowledge: textList.optional().meta({ description: 'Patterns the agent knows, passed on spawn' }),
-  supported_protocols: textList.optional().meta({ description: 'Protocols the agent bridges, passed on spawn' }),
+    .meta({
+      description:
+        'Condition "<measure> <op> <value>" that spawns this agent, such as "response_time > 100ms"',
+    }),
+  config_knowledge: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .meta({ description: 'Free-form settings passed to the agent on spawn' }),
+  pattern_knowledge: textList
+    .optional()
+    .meta({ description: 'Patterns the agent knows, passed on spawn' }),
+  supported_protocols: textList
+    .optional()
+    .meta({ description: 'Protocols the agent bridges, passed on spawn' }),
   throughput_target: quantity('rate', 'Throughput the agent works towards, per second').optional(),
   performance_targets: performanceTargetsSchema.optional(),
   consistency_window: duration('Longest time the data stores may disagree'),
@@ -105,30 +128,55 @@ export const agentSpecSchema = z.strictObject({
 });
 
 export const categorySchema = z.union([
-  z.array(agentSpecSchema).meta({ description: 'Agent types of this category; its capacity is their count' }),
+  z
+    .array(agentSpecSchema)
+    .meta({ description: 'Agent types of this category; its capacity is their count' }),
   z.strictObject({
-    capacity: z.number().int().positive().meta({ description: 'Most agents of this category in the pool at once' }),
-    dynamic: z.boolean().optional().meta({ description: 'Whether agents run only while their spawn_when holds. Default: true when any agent has spawn_when' }),
+    capacity: z
+      .number()
+      .int()
+      .positive()
+      .meta({ description: 'Most agents of this category in the pool at once' }),
+    dynamic: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          'Whether agents run only while their spawn_when holds. Default: true when any agent has spawn_when',
+      }),
     agents: z.array(agentSpecSchema),
   }),
 ]);
 
 const measured = {
-  measure: z.string().optional().meta({ description: 'Catalogue measure to watch; default: the entry name' }),
+  measure: z
+    .string()
+    .optional()
+    .meta({ description: 'Catalogue measure to watch; default: the entry name' }),
   query: promql.optional().meta({ description: 'PromQL that replaces the measure expression' }),
   for: duration('How long the condition must hold before it fires'),
   cooldown: duration('Least time between two scale actions of this entry'),
 };
 
 export const scalingRuleSchema = z.strictObject({
-  threshold: z.union([z.number(), z.string()]).meta({ description: "Threshold in the measure's unit: a count, ratio, rate or duration" }),
-  spawn_agents: nameList.min(1).meta({ description: 'Agent ids, capabilities or new role names to spawn, one agent each' }),
+  threshold: z
+    .union([z.number(), z.string()])
+    .meta({ description: "Threshold in the measure's unit: a count, ratio, rate or duration" }),
+  spawn_agents: nameList
+    .min(1)
+    .meta({ description: 'Agent ids, capabilities or new role names to spawn, one agent each' }),
   ...measured,
 });
 
 export const frameworkTriggerSchema = z.strictObject({
-  threshold: z.union([z.number(), z.string()]).meta({ description: "Threshold in the measure's unit, such as 50, \"80%\" or \"100k_msgs/sec\"" }),
-  spawn: nameList.min(1).meta({ description: 'Agent ids, capabilities or new role names to spawn, one agent each' }),
+  threshold: z
+    .union([z.number(), z.string()])
+    .meta({
+      description: 'Threshold in the measure\'s unit, such as 50, "80%" or "100k_msgs/sec"',
+    }),
+  spawn: nameList
+    .min(1)
+    .meta({ description: 'Agent ids, capabilities or new role names to spawn, one agent each' }),
   ...measured,
 });
 
@@ -147,7 +195,10 @@ export const scalingTriggersSchema = z.strictObject({
     .strictObject({
       pending_tasks_threshold: quantity('count', 'Pending tasks that add agents'),
       scale_up_agents: z.number().int().positive(),
-      priority_aware: z.boolean().default(false).meta({ description: 'Serve critical and high priority queues first' }),
+      priority_aware: z
+        .boolean()
+        .default(false)
+        .meta({ description: 'Serve critical and high priority queues first' }),
       ...timing,
     })
     .optional(),
@@ -163,9 +214,15 @@ export const scalingTriggersSchema = z.strictObject({
 
 export const scalerSchema = z.strictObject({
   scale_up_stabilization: duration('Least time between two scale-ups of one rule'),
-  scale_down_stabilization: duration('Time a resolved alert must stay resolved before agents retire'),
+  scale_down_stabilization: duration(
+    'Time a resolved alert must stay resolved before agents retire',
+  ),
   heartbeat_ttl: duration('Agents silent for longer are retired'),
-  reconcile_schedule: z.string().min(1).optional().meta({ description: 'node-cron expression of the reconcile loop' }),
+  reconcile_schedule: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'node-cron expression of the reconcile loop' }),
   default_for: duration('"for" of rules and triggers that set none'),
   default_cooldown: duration('Cooldown of rules and triggers that set none'),
 });
@@ -174,7 +231,10 @@ export const driverSchema = z.strictObject({
   kind: z.enum(['in-process', 'nats', 'exec', 'http']).default('in-process'),
   start_delay: duration('In-process driver: delay before a spawned agent is ready'),
   timeout: duration('Time allowed for a spawn or retire to be acknowledged'),
-  options: z.record(z.string(), z.unknown()).default({}).meta({ description: 'Driver-specific settings' }),
+  options: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .meta({ description: 'Driver-specific settings' }),
 });
 
 export const swarmSectionSchema = z.strictObject({
@@ -184,8 +244,18 @@ export const swarmSectionSchema = z.strictObject({
   auto_scale: z
     .strictObject({
       enabled: z.boolean().default(true),
-      min_agents: z.number().int().nonnegative().optional().meta({ description: 'Default: swarm.base_agents' }),
-      max_agents: z.number().int().positive().optional().meta({ description: 'Default: swarm.max_agents' }),
+      min_agents: z
+        .number()
+        .int()
+        .nonnegative()
+        .optional()
+        .meta({ description: 'Default: swarm.base_agents' }),
+      max_agents: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .meta({ description: 'Default: swarm.max_agents' }),
       strategy: z.enum(['framework-aware']).default('framework-aware'),
     })
     .optional(),
@@ -217,7 +287,10 @@ export const swarmFileSchema = z
     driver: driverSchema.optional(),
   })
   .catchall(categorySchema)
-  .meta({ title: 'swarm-scaler swarm config', description: 'Agent swarm, scaling rules and triggers' });
+  .meta({
+    title: 'swarm-scaler swarm config',
+    description: 'Agent swarm, scaling rules and triggers',
+  });
 
 export type SwarmFile = z.infer<typeof swarmFileSchema>;
 export type AgentSpecFile = z.infer<typeof agentSpecSchema>;

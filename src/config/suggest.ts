@@ -7,7 +7,10 @@
 export function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  const d: number[][] = Array.from({ length: rows }, (_, i) => [
+    i,
+    ...new Array<number>(b.length).fill(0),
+  ]);
   for (let j = 1; j < cols; j++) d[0][j] = j;
   for (let i = 1; i < rows; i++) {
     for (let j = 1; j < cols; j++) {
@@ -59,7 +62,8 @@ const SUFFIXES = ['ation', 'ment', 'ing', 'ion', 'er', 'or', 'es', 's', 'e'];
 /** Reduces one word to a crude stem: `routing`, `router` → `rout`; `supervisor` → `supervis`. */
 export function stem(word: string): string {
   for (const suffix of SUFFIXES) {
-    if (word.length - suffix.length >= 4 && word.endsWith(suffix)) return word.slice(0, -suffix.length);
+    if (word.length - suffix.length >= 4 && word.endsWith(suffix))
+      return word.slice(0, -suffix.length);
   }
   return word;
 }

@@ -9,9 +9,15 @@ import { formatQuantity, type QuantityKind } from './quantity';
 
 /** Pads the columns of `rows` to a common width; the first row is the header. */
 export function formatTable(rows: string[][]): string {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  const widths = rows[0].map((_, column) =>
+    Math.max(...rows.map((row) => (row[column] ?? '').length)),
+  );
   return rows
-    .map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  '))
+    .map((row) =>
+      row
+        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column])))
+        .join('  '),
+    )
     .map((line) => `  ${line}`.trimEnd())
     .join('\n');
 }
@@ -33,14 +39,23 @@ export function formatSummary(loaded: LoadedConfig): string {
 
 function formatSwarm(config: SwarmConfig): string {
   const { swarm, autoScale } = config;
-  const auto = autoScale.enabled ? `on, ${autoScale.minAgents}..${autoScale.maxAgents} agents, strategy ${autoScale.strategy}` : 'off';
+  const auto = autoScale.enabled
+    ? `on, ${autoScale.minAgents}..${autoScale.maxAgents} agents, strategy ${autoScale.strategy}`
+    : 'off';
   return `Swarm: ${swarm.topology}, ${swarm.baseAgents} base agents, at most ${swarm.maxAgents}; auto-scale ${auto}`;
 }
 
 function formatRules(config: SwarmConfig): string {
   const rows = [['RULE', 'MEASURE', 'THRESHOLD', 'FOR', 'COOLDOWN', 'SPAWN']];
   for (const rule of config.scalingRules) {
-    rows.push([rule.name, measureLabel(rule.measure), threshold(rule.threshold, rule.measure), duration(rule.forSeconds), duration(rule.cooldownSeconds), roleList(rule.spawn)]);
+    rows.push([
+      rule.name,
+      measureLabel(rule.measure),
+      threshold(rule.threshold, rule.measure),
+      duration(rule.forSeconds),
+      duration(rule.cooldownSeconds),
+      roleList(rule.spawn),
+    ]);
   }
   return formatTable(rows);
 }
@@ -52,17 +67,49 @@ export function formatTriggers(config: SwarmConfig): string {
   if (cpu) {
     const up = formatQuantity(cpu.scaleUpThreshold, 'ratio');
     const down = formatQuantity(cpu.scaleDownThreshold, 'ratio');
-    rows.push(['cpu_scaling', 'cpu', 'cpu_utilization', `up > ${up}, down < ${down}`, duration(cpu.forSeconds), duration(cpu.cooldownSeconds), `+/- ${cpu.agentsPerTrigger} agents`]);
+    rows.push([
+      'cpu_scaling',
+      'cpu',
+      'cpu_utilization',
+      `up > ${up}, down < ${down}`,
+      duration(cpu.forSeconds),
+      duration(cpu.cooldownSeconds),
+      `+/- ${cpu.agentsPerTrigger} agents`,
+    ]);
   }
   if (queue) {
     const action = `+${queue.scaleUpAgents} agents${queue.priorityAware ? ', priority-aware' : ''}`;
-    rows.push(['queue_scaling', 'queue', 'pending_tasks', `> ${queue.pendingTasksThreshold}`, duration(queue.forSeconds), duration(queue.cooldownSeconds), action]);
+    rows.push([
+      'queue_scaling',
+      'queue',
+      'pending_tasks',
+      `> ${queue.pendingTasksThreshold}`,
+      duration(queue.forSeconds),
+      duration(queue.cooldownSeconds),
+      action,
+    ]);
   }
   if (error) {
-    rows.push(['error_scaling', 'error', 'error_rate', `> ${formatQuantity(error.errorRateThreshold, 'ratio')}`, duration(error.forSeconds), duration(error.cooldownSeconds), roleList(error.spawn)]);
+    rows.push([
+      'error_scaling',
+      'error',
+      'error_rate',
+      `> ${formatQuantity(error.errorRateThreshold, 'ratio')}`,
+      duration(error.forSeconds),
+      duration(error.cooldownSeconds),
+      roleList(error.spawn),
+    ]);
   }
   for (const trigger of framework) {
-    rows.push([trigger.name, 'framework', measureLabel(trigger.measure), `> ${threshold(trigger.threshold, trigger.measure)}`, duration(trigger.forSeconds), duration(trigger.cooldownSeconds), roleList(trigger.spawn)]);
+    rows.push([
+      trigger.name,
+      'framework',
+      measureLabel(trigger.measure),
+      `> ${threshold(trigger.threshold, trigger.measure)}`,
+      duration(trigger.forSeconds),
+      duration(trigger.cooldownSeconds),
+      roleList(trigger.spawn),
+    ]);
   }
   return rows.length > 1 ? formatTable(rows) : '  (none)';
 }
@@ -70,8 +117,16 @@ export function formatTriggers(config: SwarmConfig): string {
 function formatCategories(config: SwarmConfig): string {
   const rows = [['CATEGORY', 'AGENT TYPES', 'CREATED ROLES', 'CAPACITY', 'MODE']];
   for (const category of config.categories) {
-    const created = config.roles.filter((role) => role.via === 'created' && role.category === category.name).length;
-    rows.push([category.name, String(category.agents.length), String(created), String(category.capacity), category.dynamic ? 'dynamic' : 'standing']);
+    const created = config.roles.filter(
+      (role) => role.via === 'created' && role.category === category.name,
+    ).length;
+    rows.push([
+      category.name,
+      String(category.agents.length),
+      String(created),
+      String(category.capacity),
+      category.dynamic ? 'dynamic' : 'standing',
+    ]);
   }
   const total = config.categories.reduce((sum, category) => sum + category.capacity, 0);
   rows.push(['total', '', '', `${total} (max_agents ${config.autoScale.maxAgents})`, '']);
@@ -80,7 +135,8 @@ function formatCategories(config: SwarmConfig): string {
 
 function formatRoles(roles: ResolvedRole[]): string {
   const rows = [['NAME', 'ROLE', 'CATEGORY', 'VIA', 'WHY']];
-  for (const role of roles) rows.push([role.requested, role.role, role.category, role.via, role.reason ?? '']);
+  for (const role of roles)
+    rows.push([role.requested, role.role, role.category, role.via, role.reason ?? '']);
   return formatTable(rows);
 }
 
@@ -88,7 +144,9 @@ function formatRoles(roles: ResolvedRole[]): string {
 export function formatWarnings(warnings: ConfigWarning[]): string {
   return warnings
     .map(({ source, message }) => {
-      const where = source ? `${source.file}:${source.line}:${source.column}: ${source.path ? `${source.path}: ` : ''}` : '';
+      const where = source
+        ? `${source.file}:${source.line}:${source.column}: ${source.path ? `${source.path}: ` : ''}`
+        : '';
       return `  ${where}${message}`;
     })
     .join('\n');
@@ -109,5 +167,7 @@ function duration(seconds: number): string {
 }
 
 function roleList(roles: ResolvedRole[]): string {
-  return roles.map((role) => (role.role === role.requested ? role.role : `${role.requested} -> ${role.role}`)).join(', ');
+  return roles
+    .map((role) => (role.role === role.requested ? role.role : `${role.requested} -> ${role.role}`))
+    .join(', ');
 }

@@ -38,7 +38,9 @@ const ABBREVIATIONS: Record<string, string> = {
 export function triggerKey(name: string): string {
   const key = name.trim().replace(/-/g, '_');
   if (!ENTRY_NAME.test(key)) {
-    throw new EditError(`trigger name "${name}" is invalid: use letters, digits, "_" or "-", starting with a letter, such as "actor-load"`);
+    throw new EditError(
+      `trigger name "${name}" is invalid: use letters, digits, "_" or "-", starting with a letter, such as "actor-load"`,
+    );
   }
   return key;
 }
@@ -51,7 +53,10 @@ export function triggerKey(name: string): string {
 export function measureForName(name: string): { measure?: string; candidates: string[] } {
   const key = name.replace(/-/g, '_');
   if (findMeasure(key)) return { measure: key, candidates: [key] };
-  const words = key.split('_').filter(Boolean).map((word) => ABBREVIATIONS[word] ?? word);
+  const words = key
+    .split('_')
+    .filter(Boolean)
+    .map((word) => ABBREVIATIONS[word] ?? word);
   const candidates = measureNames().filter((measure) => {
     const parts = measure.split('_');
     return words.every((word) => parts.includes(word));
@@ -63,11 +68,17 @@ export function measureForName(name: string): { measure?: string; candidates: st
 export function addTrigger(editor: ConfigEditor, request: TriggerRequest): string {
   const key = triggerKey(request.name);
   if (editor.get([...FRAMEWORK, key]) !== undefined || BUILT_IN.includes(key)) {
-    throw new EditError(`trigger "${key}" already exists: remove it first with "triggers remove --name ${key}", or choose another name`);
+    throw new EditError(
+      `trigger "${key}" already exists: remove it first with "triggers remove --name ${key}", or choose another name`,
+    );
   }
-  if (request.spawn.length === 0) throw new EditError('no agents to spawn: pass --spawn with an agent id, such as --spawn actor-system-manager');
+  if (request.spawn.length === 0)
+    throw new EditError(
+      'no agents to spawn: pass --spawn with an agent id, such as --spawn actor-system-manager',
+    );
   const entry: Record<string, unknown> = {};
-  const measure = request.measure ?? (request.query === undefined ? measureFor(request.name, key) : undefined);
+  const measure =
+    request.measure ?? (request.query === undefined ? measureFor(request.name, key) : undefined);
   if (measure !== undefined && measure !== key) entry.measure = measure;
   if (request.query !== undefined) entry.query = request.query;
   entry.threshold = request.threshold;
@@ -84,7 +95,9 @@ export function removeTrigger(editor: ConfigEditor, name: string): string {
   const path = BUILT_IN.includes(key) ? ['scaling_triggers', key] : [...FRAMEWORK, key];
   if (editor.get(path) === undefined) {
     const names = Object.keys((editor.get(FRAMEWORK) as Record<string, unknown> | undefined) ?? {});
-    throw new EditError(`trigger "${key}" not found: existing framework triggers are ${names.join(', ') || '(none)'}`);
+    throw new EditError(
+      `trigger "${key}" not found: existing framework triggers are ${names.join(', ') || '(none)'}`,
+    );
   }
   editor.remove(path);
   return key;
@@ -94,6 +107,11 @@ function measureFor(name: string, key: string): string {
   const { measure, candidates } = measureForName(name);
   if (measure !== undefined) return measure;
   const choices = candidates.length > 0 ? candidates : measureNames();
-  const problem = candidates.length > 1 ? `fits several measures (${candidates.join(', ')})` : 'names no catalogue measure';
-  throw new EditError(`trigger name "${key}" ${problem}: pass --measure with one of ${choices.join(', ')}, or --query with the PromQL to watch`);
+  const problem =
+    candidates.length > 1
+      ? `fits several measures (${candidates.join(', ')})`
+      : 'names no catalogue measure';
+  throw new EditError(
+    `trigger name "${key}" ${problem}: pass --measure with one of ${choices.join(', ')}, or --query with the PromQL to watch`,
+  );
 }

@@ -2,7 +2,17 @@
  * Parses config text into a YAML document that keeps node positions, and maps key paths back to
  * `file:line:column`, through a line map when the YAML was taken out of a Markdown document.
  */
-import { isCollection, isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import {
+  isCollection,
+  isMap,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+  type Pair,
+} from 'yaml';
 
 import { ConfigError, type ConfigIssue } from './errors';
 import type { SourceRef } from './model';
@@ -41,18 +51,30 @@ export class YamlSource {
       throw new ConfigError(file, [tooLarge(file, size)]);
     }
     const counter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+    const doc = parseDocument(text, {
+      lineCounter: counter,
+      uniqueKeys: true,
+      prettyErrors: false,
+    });
     const source = new YamlSource(file, doc, counter, lineMap);
     const issues = doc.errors.map((error): ConfigIssue => {
       const code = error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
       const hint = code === 'duplicate-key' ? ': remove or rename one of them' : '';
-      return { code, message: `${syntaxMessage(error.message)}${hint}`, source: source.at(error.pos[0], '') };
+      return {
+        code,
+        message: `${syntaxMessage(error.message)}${hint}`,
+        source: source.at(error.pos[0], ''),
+      };
     });
     if (issues.length === 0) issues.push(...source.checkKeys());
     if (issues.length > 0) throw new ConfigError(file, issues);
     if (doc.contents === null) {
       throw new ConfigError(file, [
-        { code: 'empty-file', message: 'the file has no content: expected a mapping with a "swarm" section', source: source.point(1, 1, '') },
+        {
+          code: 'empty-file',
+          message: 'the file has no content: expected a mapping with a "swarm" section',
+          source: source.point(1, 1, ''),
+        },
       ]);
     }
     return source;
@@ -65,7 +87,12 @@ export class YamlSource {
       const problem = checkStructure(data, []);
       if (problem === 'cycle') {
         throw new ConfigError(this.file, [
-          { code: 'alias-limit', message: 'an alias refers to a node that contains it, which has no finite value: replace the alias with the values it stands for', source: this.point(1, 1, '') },
+          {
+            code: 'alias-limit',
+            message:
+              'an alias refers to a node that contains it, which has no finite value: replace the alias with the values it stands for',
+            source: this.point(1, 1, ''),
+          },
         ]);
       }
       if (problem === 'depth') throw new ConfigError(this.file, [tooDeep(this.point(1, 1, ''))]);
@@ -74,7 +101,13 @@ export class YamlSource {
       if (!(err instanceof ReferenceError)) throw err;
       throw new ConfigError(
         this.file,
-        [{ code: 'alias-limit', message: `aliases expand to more than ${MAX_ALIAS_COUNT} nodes: write the values out, or use fewer aliases`, source: this.point(1, 1, '') }],
+        [
+          {
+            code: 'alias-limit',
+            message: `aliases expand to more than ${MAX_ALIAS_COUNT} nodes: write the values out, or use fewer aliases`,
+            source: this.point(1, 1, ''),
+          },
+        ],
         { cause: err },
       );
     }
@@ -87,7 +120,8 @@ export class YamlSource {
   locate(path: Path): SourceRef {
     for (let depth = path.length; depth >= 0; depth--) {
       const node = this.doc.getIn(path.slice(0, depth), true) as Node | undefined;
-      if (isCollection(node) && !node.flow && depth > 0 && depth === path.length) return this.locateKey(path);
+      if (isCollection(node) && !node.flow && depth > 0 && depth === path.length)
+        return this.locateKey(path);
       if (node?.range) return this.at(node.range[0], path.join('.'));
     }
     return this.point(1, 1, path.join('.'));
@@ -98,7 +132,9 @@ export class YamlSource {
     const parent = this.doc.getIn(path.slice(0, -1), true);
     const key = path[path.length - 1];
     if (isMap(parent)) {
-      const pair = (parent.items as Pair[]).find((item) => isScalar(item.key) && String(item.key.value) === String(key));
+      const pair = (parent.items as Pair[]).find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(key),
+      );
       const keyNode = pair?.key as Node | undefined;
       if (keyNode?.range) return this.at(keyNode.range[0], path.join('.'));
     }
@@ -114,9 +150,18 @@ export class YamlSource {
         const key = pair.key as Node | null;
         const at = key?.range ? this.at(key.range[0], '') : this.point(1, 1, '');
         if (key !== null && !isScalar(key)) {
-          issues.push({ code: 'invalid-value', message: 'a key is a list or mapping: keys must be plain names', source: at });
+          issues.push({
+            code: 'invalid-value',
+            message: 'a key is a list or mapping: keys must be plain names',
+            source: at,
+          });
         } else if (isScalar(key) && key.value === '__proto__') {
-          issues.push({ code: 'invalid-value', message: 'key "__proto__" is not accepted, because it would replace the prototype of the mapping: rename it', source: at });
+          issues.push({
+            code: 'invalid-value',
+            message:
+              'key "__proto__" is not accepted, because it would replace the prototype of the mapping: rename it',
+            source: at,
+          });
         }
       },
     });
@@ -143,7 +188,8 @@ function checkStructure(value: unknown, ancestors: unknown[]): 'cycle' | 'depth'
   if (value === null || typeof value !== 'object') return undefined;
   if (ancestors.includes(value)) return 'cycle';
   if (ancestors.length >= MAX_DEPTH) return 'depth';
-  const children = value instanceof Map || value instanceof Set ? [...value.values()] : Object.values(value);
+  const children =
+    value instanceof Map || value instanceof Set ? [...value.values()] : Object.values(value);
   for (const child of children) {
     const problem = checkStructure(child, [...ancestors, value]);
     if (problem) return problem;
@@ -152,7 +198,11 @@ function checkStructure(value: unknown, ancestors: unknown[]): 'cycle' | 'depth'
 }
 
 function tooDeep(source: SourceRef): ConfigIssue {
-  return { code: 'yaml-syntax', message: `the document nests deeper than ${MAX_DEPTH} levels: a swarm config needs far fewer, so flatten it`, source };
+  return {
+    code: 'yaml-syntax',
+    message: `the document nests deeper than ${MAX_DEPTH} levels: a swarm config needs far fewer, so flatten it`,
+    source,
+  };
 }
 
 /** Shortens a parser message to its first line, and names stack exhaustion as deep nesting. */

@@ -19,17 +19,25 @@ const KNOWN_KEYS = 'known-keys:';
  */
 export function knownKeysErrorMap(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code !== 'unrecognized_keys') return undefined;
-  const def = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def;
+  const def = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)
+    ?._zod?.def;
   return KNOWN_KEYS + Object.keys(def?.shape ?? {}).join(',');
 }
 
 /** Converts every zod issue; `raw` is the data that was validated, for quoting values. */
-export function convertZodIssues(issues: readonly ZodIssue[], raw: unknown, source: YamlSource): ConfigIssue[] {
+export function convertZodIssues(
+  issues: readonly ZodIssue[],
+  raw: unknown,
+  source: YamlSource,
+): ConfigIssue[] {
   return issues.flatMap((issue) => convert(issue, [], raw, source));
 }
 
 function convert(issue: ZodIssue, prefix: Path, raw: unknown, source: YamlSource): ConfigIssue[] {
-  const path = [...prefix, ...issue.path.filter((key): key is string | number => typeof key !== 'symbol')];
+  const path = [
+    ...prefix,
+    ...issue.path.filter((key): key is string | number => typeof key !== 'symbol'),
+  ];
   const value = valueAt(raw, path);
   switch (issue.code) {
     case 'unrecognized_keys':
@@ -38,24 +46,52 @@ function convert(issue: ZodIssue, prefix: Path, raw: unknown, source: YamlSource
       return convertUnion(issue.errors, path, value, raw, source);
     case 'invalid_type':
       if (value === undefined) {
-        return [{ code: 'missing-key', message: `required key is missing: add it with a value of type ${issue.expected}`, source: source.locate(path) }];
+        return [
+          {
+            code: 'missing-key',
+            message: `required key is missing: add it with a value of type ${issue.expected}`,
+            source: source.locate(path),
+          },
+        ];
       }
       return [wrongType(path, issue.expected, value, source)];
     case 'invalid_value': {
       const accepted = issue.values.map((v) => JSON.stringify(v));
       const hint = typeof value === 'string' ? didYouMean(value, issue.values.map(String)) : '';
-      return [invalid(path, `value ${show(value)} is not accepted${hint}: expected one of ${accepted.join(', ')}`, source)];
+      return [
+        invalid(
+          path,
+          `value ${show(value)} is not accepted${hint}: expected one of ${accepted.join(', ')}`,
+          source,
+        ),
+      ];
     }
     case 'too_small':
-      return [invalid(path, `value ${show(value)} is too small: expected ${minimum(issue)}`, source)];
+      return [
+        invalid(path, `value ${show(value)} is too small: expected ${minimum(issue)}`, source),
+      ];
     case 'too_big':
-      return [invalid(path, `value ${show(value)} is too large: expected at most ${String(issue.maximum)}`, source)];
+      return [
+        invalid(
+          path,
+          `value ${show(value)} is too large: expected at most ${String(issue.maximum)}`,
+          source,
+        ),
+      ];
     case 'custom': {
-      const code = (issue.params as { issueCode?: ConfigIssue['code'] } | undefined)?.issueCode ?? 'invalid-value';
+      const code =
+        (issue.params as { issueCode?: ConfigIssue['code'] } | undefined)?.issueCode ??
+        'invalid-value';
       return [{ code, message: issue.message, source: source.locate(path) }];
     }
     case 'invalid_key':
-      return [{ code: 'invalid-value', message: `name ${show(path[path.length - 1])} is invalid: rule and trigger names become alert names, so use letters, digits and "_", such as "actor_load"`, source: source.locateKey(path) }];
+      return [
+        {
+          code: 'invalid-value',
+          message: `name ${show(path[path.length - 1])} is invalid: rule and trigger names become alert names, so use letters, digits and "_", such as "actor_load"`,
+          source: source.locateKey(path),
+        },
+      ];
     case 'invalid_format':
       return [invalid(path, `value ${show(value)} is invalid: ${issue.message}`, source)];
     default:
@@ -64,17 +100,33 @@ function convert(issue: ZodIssue, prefix: Path, raw: unknown, source: YamlSource
 }
 
 function unknownKey(path: Path, message: string, source: YamlSource): ConfigIssue {
-  const known = message.startsWith(KNOWN_KEYS) ? message.slice(KNOWN_KEYS.length).split(',').filter(Boolean) : [];
+  const known = message.startsWith(KNOWN_KEYS)
+    ? message.slice(KNOWN_KEYS.length).split(',').filter(Boolean)
+    : [];
   const key = String(path[path.length - 1]);
   const accepted = known.length > 0 ? `: accepted keys are ${known.join(', ')}` : '';
-  return { code: 'unknown-key', message: `unknown key "${key}"${didYouMean(key, known)}${accepted}`, source: source.locateKey(path) };
+  return {
+    code: 'unknown-key',
+    message: `unknown key "${key}"${didYouMean(key, known)}${accepted}`,
+    source: source.locateKey(path),
+  };
 }
 
 /** Reports the union branch that matches the value's shape, so a list is judged as a list. */
-function convertUnion(branches: ZodIssue[][], path: Path, value: unknown, raw: unknown, source: YamlSource): ConfigIssue[] {
-  const fitting = branches.filter((branch) => !branch.some((issue) => issue.code === 'invalid_type' && issue.path.length === 0));
+function convertUnion(
+  branches: ZodIssue[][],
+  path: Path,
+  value: unknown,
+  raw: unknown,
+  source: YamlSource,
+): ConfigIssue[] {
+  const fitting = branches.filter(
+    (branch) => !branch.some((issue) => issue.code === 'invalid_type' && issue.path.length === 0),
+  );
   if (fitting.length === 0) {
-    const expected = branches.map((branch) => (branch[0]?.code === 'invalid_type' ? branch[0].expected : 'value')).join(' or ');
+    const expected = branches
+      .map((branch) => (branch[0]?.code === 'invalid_type' ? branch[0].expected : 'value'))
+      .join(' or ');
     return [wrongType(path, expected, value, source)];
   }
   const best = fitting.reduce((a, b) => (b.length < a.length ? b : a));
@@ -82,12 +134,20 @@ function convertUnion(branches: ZodIssue[][], path: Path, value: unknown, raw: u
 }
 
 function wrongType(path: Path, expected: string, value: unknown, source: YamlSource): ConfigIssue {
-  const words: Record<string, string> = { array: 'a list', object: 'a mapping', int: 'a whole number' };
+  const words: Record<string, string> = {
+    array: 'a list',
+    object: 'a mapping',
+    int: 'a whole number',
+  };
   const expectedText = expected
     .split(' or ')
     .map((type) => words[type] ?? `a ${type}`)
     .join(' or ');
-  return { code: 'wrong-type', message: `value ${show(value)} is ${kindOf(value)}: expected ${expectedText}`, source: source.locate(path) };
+  return {
+    code: 'wrong-type',
+    message: `value ${show(value)} is ${kindOf(value)}: expected ${expectedText}`,
+    source: source.locate(path),
+  };
 }
 
 function invalid(path: Path, message: string, source: YamlSource): ConfigIssue {
@@ -97,7 +157,9 @@ function invalid(path: Path, message: string, source: YamlSource): ConfigIssue {
 function minimum(issue: Extract<ZodIssue, { code: 'too_small' }>): string {
   if (issue.origin === 'array') return `at least ${String(issue.minimum)} entry`;
   if (issue.origin === 'string') return 'a non-empty string';
-  return issue.inclusive ? `${String(issue.minimum)} or more` : `more than ${String(issue.minimum)}`;
+  return issue.inclusive
+    ? `${String(issue.minimum)} or more`
+    : `more than ${String(issue.minimum)}`;
 }
 
 function kindOf(value: unknown): string {

@@ -71,24 +71,40 @@ describe('validate', () => {
     const result = await cli('validate', file, '--strict');
     expect(result.code).toBe(EXIT.invalidConfig);
     expect(result.stderr).toContain('(7 errors)');
-    expect(result.stderr).toContain(`${file}:20:20: scaling_rules.actor_system_load.spawn_agents.0: "actor-supervisor" is not an agent id`);
+    expect(result.stderr).toContain(
+      `${file}:20:20: scaling_rules.actor_system_load.spawn_agents.0: "actor-supervisor" is not an agent id`,
+    );
   });
 
   test('--json reports errors for machines', async () => {
-    writeFileSync(file, 'swarm:\n  base_agents: 2\n  max_agents: 6\n  auto_scale:\n    stratgy: x\n');
+    writeFileSync(
+      file,
+      'swarm:\n  base_agents: 2\n  max_agents: 6\n  auto_scale:\n    stratgy: x\n',
+    );
     const result = await cli('validate', file, '--json');
     expect(result.code).toBe(EXIT.invalidConfig);
-    const report = JSON.parse(result.stdout) as { valid: boolean; errors: { code: string; line: number; column: number; path: string; message: string }[] };
+    const report = JSON.parse(result.stdout) as {
+      valid: boolean;
+      errors: { code: string; line: number; column: number; path: string; message: string }[];
+    };
     expect(report.valid).toBe(false);
     expect(report.errors).toEqual([
-      expect.objectContaining({ code: 'unknown-key', line: 5, column: 5, path: 'swarm.auto_scale.stratgy' }),
+      expect.objectContaining({
+        code: 'unknown-key',
+        line: 5,
+        column: 5,
+        path: 'swarm.auto_scale.stratgy',
+      }),
     ]);
     expect(report.errors[0].message).toContain('did you mean "strategy"?');
   });
 
   test('--json prints the model when valid', async () => {
     const result = await cli('validate', file, '--json');
-    const report = JSON.parse(result.stdout) as { valid: boolean; config: { autoScale: { maxAgents: number } } };
+    const report = JSON.parse(result.stdout) as {
+      valid: boolean;
+      config: { autoScale: { maxAgents: number } };
+    };
     expect(report.valid).toBe(true);
     expect(report.config.autoScale.maxAgents).toBe(60);
   });
@@ -120,7 +136,11 @@ describe('schema', () => {
 
 describe('config get and set', () => {
   test("the example's commands keep the file as it is", async () => {
-    for (const [key, value] of [['auto-scale.enabled', 'true'], ['auto-scale.max', '60'], ['auto-scale.strategy', 'framework-aware']]) {
+    for (const [key, value] of [
+      ['auto-scale.enabled', 'true'],
+      ['auto-scale.max', '60'],
+      ['auto-scale.strategy', 'framework-aware'],
+    ]) {
       const result = await cli('config', 'set', key, value, '--config', file);
       expect(result.code).toBe(EXIT.ok);
     }
@@ -128,15 +148,21 @@ describe('config get and set', () => {
   });
 
   test('set changes one value and get reads it back', async () => {
-    expect((await cli('config', 'set', 'auto-scale.max', '50', '--config', file)).code).toBe(EXIT.ok);
+    expect((await cli('config', 'set', 'auto-scale.max', '50', '--config', file)).code).toBe(
+      EXIT.ok,
+    );
     const get = await cli('config', 'get', 'auto-scale.max', '--config', file);
     expect(get.stdout).toBe('50\n');
-    expect(readFileSync(file, 'utf8')).toBe(ORIGINAL.replace('    max_agents: 60\n    strategy', '    max_agents: 50\n    strategy'));
+    expect(readFileSync(file, 'utf8')).toBe(
+      ORIGINAL.replace('    max_agents: 60\n    strategy', '    max_agents: 50\n    strategy'),
+    );
   });
 
   test('get prints a mapping as YAML and --json as JSON', async () => {
     const yaml = await cli('config', 'get', 'scaling_triggers.cpu_scaling', '--config', file);
-    expect(yaml.stdout).toBe('scale_up_threshold: 70%\nscale_down_threshold: 30%\nagents_per_trigger: 5\ncooldown: 60s\n');
+    expect(yaml.stdout).toBe(
+      'scale_up_threshold: 70%\nscale_down_threshold: 30%\nagents_per_trigger: 5\ncooldown: 60s\n',
+    );
     const json = await cli('config', 'get', 'swarm', '--json', '--config', file);
     expect(JSON.parse(json.stdout)).toMatchObject({ base_agents: 20, max_agents: 60 });
   });
@@ -169,9 +195,31 @@ describe('config get and set', () => {
 
 describe('triggers', () => {
   test("the example's triggers add commands work", async () => {
-    const load = await cli('triggers', 'add', '--name', 'actor-load', '--threshold', '50', '--spawn', 'actor-system-manager', '--config', file);
+    const load = await cli(
+      'triggers',
+      'add',
+      '--name',
+      'actor-load',
+      '--threshold',
+      '50',
+      '--spawn',
+      'actor-system-manager',
+      '--config',
+      file,
+    );
     expect(load.code).toBe(EXIT.ok);
-    const db = await cli('triggers', 'add', '--name', 'db-connections', '--threshold', '80%', '--spawn', 'postgresql-architect', '--config', file);
+    const db = await cli(
+      'triggers',
+      'add',
+      '--name',
+      'db-connections',
+      '--threshold',
+      '80%',
+      '--spawn',
+      'postgresql-architect',
+      '--config',
+      file,
+    );
     expect(db.code).toBe(EXIT.ok);
     const list = await cli('triggers', 'list', '--config', file);
     expect(list.stdout).toMatch(/actor_load +framework +actor_system_load +> 50 /);
@@ -182,7 +230,20 @@ describe('triggers', () => {
   });
 
   test('remove restores the file', async () => {
-    await cli('triggers', 'add', '--name', 'actor-load', '--threshold', '50', '--spawn', 'a,b', '--spawn', 'actor-system-manager', '--config', file);
+    await cli(
+      'triggers',
+      'add',
+      '--name',
+      'actor-load',
+      '--threshold',
+      '50',
+      '--spawn',
+      'a,b',
+      '--spawn',
+      'actor-system-manager',
+      '--config',
+      file,
+    );
     expect(readFileSync(file, 'utf8')).toContain('spawn: ["a", "b", "actor-system-manager"]');
     const removed = await cli('triggers', 'remove', '--name', 'actor-load', '--config', file);
     expect(removed.code).toBe(EXIT.ok);
@@ -190,7 +251,18 @@ describe('triggers', () => {
   });
 
   test('a name that fits no measure exits 2 with the choices', async () => {
-    const result = await cli('triggers', 'add', '--name', 'mood', '--threshold', '5', '--spawn', 'actor-system-manager', '--config', file);
+    const result = await cli(
+      'triggers',
+      'add',
+      '--name',
+      'mood',
+      '--threshold',
+      '5',
+      '--spawn',
+      'actor-system-manager',
+      '--config',
+      file,
+    );
     expect(result.code).toBe(EXIT.invalidConfig);
     expect(result.stderr).toContain('pass --measure with one of');
     expect(readFileSync(file, 'utf8')).toBe(ORIGINAL);
@@ -203,7 +275,15 @@ describe('triggers', () => {
   });
 
   test('every verb has help', async () => {
-    for (const verb of [['validate'], ['schema'], ['config', 'set'], ['config', 'get'], ['triggers', 'add'], ['triggers', 'list'], ['triggers', 'remove']]) {
+    for (const verb of [
+      ['validate'],
+      ['schema'],
+      ['config', 'set'],
+      ['config', 'get'],
+      ['triggers', 'add'],
+      ['triggers', 'list'],
+      ['triggers', 'remove'],
+    ]) {
       const result = await cli(...verb, '--help');
       expect(result.code).toBe(EXIT.ok);
       expect(result.stdout).toContain('Usage: swarm-scaler');

@@ -1,4 +1,12 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, chmodSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  chmodSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,7 +36,9 @@ function open(): ConfigEditor {
 function changedLines(before: string, after: string): [number, string, string][] {
   const a = before.split('\n');
   const b = after.split('\n');
-  return a.flatMap((line, i) => (line === b[i] ? [] : [[i + 1, line, b[i]] as [number, string, string]]));
+  return a.flatMap((line, i) =>
+    line === b[i] ? [] : [[i + 1, line, b[i]] as [number, string, string]],
+  );
 }
 
 describe('config editor', () => {
@@ -46,7 +56,9 @@ describe('config editor', () => {
     editor.set(['scaling_rules', 'actor_system_load', 'threshold'], 25);
     editor.save();
     const after = readFileSync(file, 'utf8');
-    expect(changedLines(ORIGINAL, after)).toEqual([[19, '    threshold: 10  # Active actors', '    threshold: 25  # Active actors']]);
+    expect(changedLines(ORIGINAL, after)).toEqual([
+      [19, '    threshold: 10  # Active actors', '    threshold: 25  # Active actors'],
+    ]);
   });
 
   test('a list value keeps the flow style', () => {
@@ -60,7 +72,9 @@ describe('config editor', () => {
     editor.set(['scaler', 'heartbeat_ttl'], '45s');
     const loaded = editor.save();
     expect(loaded.config.scaler.heartbeatTtlSeconds).toBe(45);
-    expect(readFileSync(file, 'utf8')).toBe(`${ORIGINAL.trimEnd()}\nscaler:\n  heartbeat_ttl: 45s\n`);
+    expect(readFileSync(file, 'utf8')).toBe(
+      `${ORIGINAL.trimEnd()}\nscaler:\n  heartbeat_ttl: 45s\n`,
+    );
   });
 
   test('a missing key joins its mapping at the same indentation', () => {
@@ -88,8 +102,17 @@ describe('config editor', () => {
 
   test('a key path resolves agent ids in lists', () => {
     const editor = open();
-    const path = resolveKeyPath(editor.document, 'core-architecture.agents.tokio-runtime-expert.config_knowledge.thread_keep_alive');
-    expect(path).toEqual(['core_architecture', 'agents', 1, 'config_knowledge', 'thread_keep_alive']);
+    const path = resolveKeyPath(
+      editor.document,
+      'core-architecture.agents.tokio-runtime-expert.config_knowledge.thread_keep_alive',
+    );
+    expect(path).toEqual([
+      'core_architecture',
+      'agents',
+      1,
+      'config_knowledge',
+      'thread_keep_alive',
+    ]);
     expect(editor.get(path)).toBe('60s');
   });
 });
@@ -97,8 +120,16 @@ describe('config editor', () => {
 describe('trigger edits', () => {
   test('add and remove round-trip the file with comments intact', () => {
     const editor = open();
-    expect(addTrigger(editor, { name: 'actor-load', threshold: 50, spawn: ['actor-system-manager'] })).toBe('actor_load');
-    expect(addTrigger(editor, { name: 'db-connections', threshold: '80%', spawn: ['postgresql-architect'] })).toBe('db_connections');
+    expect(
+      addTrigger(editor, { name: 'actor-load', threshold: 50, spawn: ['actor-system-manager'] }),
+    ).toBe('actor_load');
+    expect(
+      addTrigger(editor, {
+        name: 'db-connections',
+        threshold: '80%',
+        spawn: ['postgresql-architect'],
+      }),
+    ).toBe('db_connections');
     const loaded = editor.save();
     const added = loaded.config.triggers.framework.slice(-2);
     expect(added.map((t) => [t.name, t.measure.name, t.threshold])).toEqual([
@@ -107,7 +138,9 @@ describe('trigger edits', () => {
     ]);
     const written = readFileSync(file, 'utf8');
     expect(written).toContain('  # Framework-specific scaling\n');
-    expect(written).toContain('    actor_load:\n      measure: actor_system_load\n      threshold: 50\n      spawn: ["actor-system-manager"]\n');
+    expect(written).toContain(
+      '    actor_load:\n      measure: actor_system_load\n      threshold: 50\n      spawn: ["actor-system-manager"]\n',
+    );
 
     const again = open();
     removeTrigger(again, 'actor-load');
@@ -117,18 +150,31 @@ describe('trigger edits', () => {
   });
 
   test('an existing name is rejected', () => {
-    expect(() => addTrigger(open(), { name: 'actor_count', threshold: 5, spawn: ['a'] })).toThrow(/already exists/);
+    expect(() => addTrigger(open(), { name: 'actor_count', threshold: 5, spawn: ['a'] })).toThrow(
+      /already exists/,
+    );
   });
 
   test('a name without a measure needs --measure or --query', () => {
-    expect(() => addTrigger(open(), { name: 'mood', threshold: 5, spawn: ['actor-system-manager'] })).toThrow(EditError);
+    expect(() =>
+      addTrigger(open(), { name: 'mood', threshold: 5, spawn: ['actor-system-manager'] }),
+    ).toThrow(EditError);
     const editor = open();
-    addTrigger(editor, { name: 'mood', threshold: '5', spawn: ['actor-system-manager'], query: 'max(mistersmith_active_agents)' });
-    expect(editor.save().config.triggers.framework.at(-1)?.measure.query).toBe('max(mistersmith_active_agents)');
+    addTrigger(editor, {
+      name: 'mood',
+      threshold: '5',
+      spawn: ['actor-system-manager'],
+      query: 'max(mistersmith_active_agents)',
+    });
+    expect(editor.save().config.triggers.framework.at(-1)?.measure.query).toBe(
+      'max(mistersmith_active_agents)',
+    );
   });
 
   test('removing an absent trigger names the existing ones', () => {
-    expect(() => removeTrigger(open(), 'nope')).toThrow('existing framework triggers are actor_count, database_connections, nats_throughput');
+    expect(() => removeTrigger(open(), 'nope')).toThrow(
+      'existing framework triggers are actor_count, database_connections, nats_throughput',
+    );
   });
 
   test.each([

@@ -13,7 +13,9 @@ const ROOT = join(__dirname, '..', '..');
 const BROKEN = join(__dirname, 'testdata', 'broken');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-const cases = readdirSync(BROKEN).filter((name) => !name.endsWith('.golden')).sort();
+const cases = readdirSync(BROKEN)
+  .filter((name) => !name.endsWith('.golden'))
+  .sort();
 
 function render(err: ConfigError): string {
   const codes = err.issues.map((issue) => issue.code ?? '(none)');

@@ -17,7 +17,9 @@ function withoutSources(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutSources);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value).filter(([key]) => key !== 'source').map(([key, inner]) => [key, withoutSources(inner)]),
+    Object.entries(value)
+      .filter(([key]) => key !== 'source')
+      .map(([key, inner]) => [key, withoutSources(inner)]),
   );
 }
 
@@ -36,7 +38,12 @@ describe('example config', () => {
 
   test('swarm and auto-scale bounds', () => {
     expect(config.swarm).toEqual({ topology: 'hierarchical', baseAgents: 20, maxAgents: 60 });
-    expect(config.autoScale).toEqual({ enabled: true, minAgents: 20, maxAgents: 60, strategy: 'framework-aware' });
+    expect(config.autoScale).toEqual({
+      enabled: true,
+      minAgents: 20,
+      maxAgents: 60,
+      strategy: 'framework-aware',
+    });
   });
 
   test('category capacities add up to 60', () => {
@@ -51,7 +58,9 @@ describe('example config', () => {
   });
 
   test('thresholds are in base units', () => {
-    const byName = Object.fromEntries(config.scalingRules.map((rule) => [rule.name, rule.threshold]));
+    const byName = Object.fromEntries(
+      config.scalingRules.map((rule) => [rule.name, rule.threshold]),
+    );
     expect(byName).toEqual({
       systemcore_operations: 5,
       actor_system_load: 10,
@@ -59,8 +68,17 @@ describe('example config', () => {
       transport_throughput: 1000,
       error_rate: 0.05,
     });
-    expect(config.triggers.cpu).toMatchObject({ scaleUpThreshold: 0.7, scaleDownThreshold: 0.3, agentsPerTrigger: 5, cooldownSeconds: 60 });
-    expect(config.triggers.queue).toMatchObject({ pendingTasksThreshold: 20, scaleUpAgents: 3, priorityAware: true });
+    expect(config.triggers.cpu).toMatchObject({
+      scaleUpThreshold: 0.7,
+      scaleDownThreshold: 0.3,
+      agentsPerTrigger: 5,
+      cooldownSeconds: 60,
+    });
+    expect(config.triggers.queue).toMatchObject({
+      pendingTasksThreshold: 20,
+      scaleUpAgents: 3,
+      priorityAware: true,
+    });
     expect(config.triggers.error?.errorRateThreshold).toBeCloseTo(0.05, 9);
     expect(config.triggers.framework.map((t) => [t.name, t.threshold])).toEqual([
       ['actor_count', 50],
@@ -79,19 +97,31 @@ describe('example config', () => {
   });
 
   test('agent targets are parsed once into base units', () => {
-    const agent = (id: string) => config.categories.flatMap((c) => c.agents).find((a) => a.id === id);
+    const agent = (id: string) =>
+      config.categories.flatMap((c) => c.agents).find((a) => a.id === id);
     expect(agent('eventbus-specialist')?.targets).toEqual({ throughputPerSecond: 100_000 });
-    expect(agent('nats-transport-expert')?.targets).toEqual({ throughputPerSecond: 3_000_000, latencySeconds: { p99: 0.001 } });
+    expect(agent('nats-transport-expert')?.targets).toEqual({
+      throughputPerSecond: 3_000_000,
+      latencySeconds: { p99: 0.001 },
+    });
     expect(agent('saga-coordinator')?.targets).toEqual({ consistencyWindowSeconds: 0.2 });
-    expect(agent('auth-flow-expert')?.targets).toEqual({ tokenLifetimeSeconds: { access: 900, refresh: 604800 } });
-    expect(agent('prometheus-metrics-expert')?.targets).toEqual({ retentionSeconds: { hot: 86400, warm: 604800, cold: 2592000 } });
+    expect(agent('auth-flow-expert')?.targets).toEqual({
+      tokenLifetimeSeconds: { access: 900, refresh: 604800 },
+    });
+    expect(agent('prometheus-metrics-expert')?.targets).toEqual({
+      retentionSeconds: { hot: 86400, warm: 604800, cold: 2592000 },
+    });
     expect(agent('tokio-runtime-expert')?.targets).toBeUndefined();
   });
 
   test('knowledge keeps the spec as written', () => {
     const agent = config.categories[0].agents.find((a) => a.id === 'tokio-runtime-expert');
     expect(agent?.knowledge).toEqual({
-      config_knowledge: { worker_threads: 'num_cpus::get()', max_blocking_threads: 512, thread_keep_alive: '60s' },
+      config_knowledge: {
+        worker_threads: 'num_cpus::get()',
+        max_blocking_threads: 512,
+        thread_keep_alive: '60s',
+      },
     });
   });
 
@@ -106,13 +136,33 @@ describe('example config', () => {
   });
 
   test('undefined names resolve leniently with warnings', () => {
-    const roles = Object.fromEntries(config.roles.map((r) => [r.requested, [r.role, r.category, r.via]]));
-    expect(roles['runtime-manager']).toEqual(['systemcore-specialist', 'core_architecture', 'capability']);
-    expect(roles['protocol-bridge']).toEqual(['protocol-bridge-specialist', 'transport_layer', 'near']);
-    expect(roles['error-recovery-expert']).toEqual(['error-recovery-expert', 'core_architecture', 'created']);
-    expect(roles['connection-pool-optimizer']).toEqual(['connection-pool-optimizer', 'data_layer', 'created']);
+    const roles = Object.fromEntries(
+      config.roles.map((r) => [r.requested, [r.role, r.category, r.via]]),
+    );
+    expect(roles['runtime-manager']).toEqual([
+      'systemcore-specialist',
+      'core_architecture',
+      'capability',
+    ]);
+    expect(roles['protocol-bridge']).toEqual([
+      'protocol-bridge-specialist',
+      'transport_layer',
+      'near',
+    ]);
+    expect(roles['error-recovery-expert']).toEqual([
+      'error-recovery-expert',
+      'core_architecture',
+      'created',
+    ]);
+    expect(roles['connection-pool-optimizer']).toEqual([
+      'connection-pool-optimizer',
+      'data_layer',
+      'created',
+    ]);
     const resolved = warnings.filter((w) => w.code === 'name-resolved');
-    expect(resolved.map((w) => w.source?.path)).toContain('scaling_rules.actor_system_load.spawn_agents.1');
+    expect(resolved.map((w) => w.source?.path)).toContain(
+      'scaling_rules.actor_system_load.spawn_agents.1',
+    );
     expect(resolved).toHaveLength(7);
   });
 
@@ -125,7 +175,14 @@ describe('example config', () => {
     const error = issuesOf(() => loadConfig(EXAMPLE_YAML, { strict: true }));
     const names = new Set(error.issues.map((issue) => /^"([^"]+)"/.exec(issue.message)?.[1]));
     expect(names).toEqual(
-      new Set(['runtime-manager', 'actor-supervisor', 'message-router', 'protocol-bridge', 'error-recovery-expert', 'connection-pool-optimizer']),
+      new Set([
+        'runtime-manager',
+        'actor-supervisor',
+        'message-router',
+        'protocol-bridge',
+        'error-recovery-expert',
+        'connection-pool-optimizer',
+      ]),
     );
     expect(error.issues.every((issue) => issue.code === 'unresolved-name')).toBe(true);
   });
@@ -150,9 +207,15 @@ describe('markdown form', () => {
   });
 
   test('errors point into the Markdown document', () => {
-    const text = '# Swarm\n\n```yaml\nswarm:\n  base_agents: 2\n  max_agents: 6\n```\n\n## Core (3 agents)\n\n```yaml\ncore:\n  - id: a\n    spawn_when: "response_time > soon"\n```\n';
+    const text =
+      '# Swarm\n\n```yaml\nswarm:\n  base_agents: 2\n  max_agents: 6\n```\n\n## Core (3 agents)\n\n```yaml\ncore:\n  - id: a\n    spawn_when: "response_time > soon"\n```\n';
     const error = issuesOf(() => loadConfigText(text, 'doc.md', 'markdown'));
-    expect(error.issues[0].source).toEqual({ file: 'doc.md', line: 14, column: 17, path: 'core.agents.0.spawn_when' });
+    expect(error.issues[0].source).toEqual({
+      file: 'doc.md',
+      line: 14,
+      column: 17,
+      path: 'core.agents.0.spawn_when',
+    });
   });
 });
 
@@ -174,7 +237,9 @@ describe('input limits', () => {
   });
 
   test('oversized text is rejected', () => {
-    const error = issuesOf(() => loadConfigText(`a: "${'x'.repeat(MAX_CONFIG_BYTES)}"`, 'big.yaml', 'yaml'));
+    const error = issuesOf(() =>
+      loadConfigText(`a: "${'x'.repeat(MAX_CONFIG_BYTES)}"`, 'big.yaml', 'yaml'),
+    );
     expect(error.issues[0].code).toBe('file-too-large');
   });
 
@@ -205,9 +270,15 @@ describe('measures and queries', () => {
   test('a query override carries its own threshold unit', () => {
     const text = `${base}scaling_rules:\n  busy_mailboxes:\n    query: "max(mistersmith_message_queue_depth)"\n    threshold: "80%"\n    spawn_agents: ["actor-manager"]\n`;
     const { config, warnings } = loadConfigText(text, 'q.yaml', 'yaml');
-    expect(config.scalingRules[0].measure).toEqual({ name: 'busy_mailboxes', query: 'max(mistersmith_message_queue_depth)', thresholdKind: 'ratio' });
+    expect(config.scalingRules[0].measure).toEqual({
+      name: 'busy_mailboxes',
+      query: 'max(mistersmith_message_queue_depth)',
+      thresholdKind: 'ratio',
+    });
     expect(config.scalingRules[0].threshold).toBe(0.8);
-    expect(warnings.find((w) => w.code === 'unknown-metric')?.message).toContain('metric "mistersmith_message_queue_depth" is not in the catalogue');
+    expect(warnings.find((w) => w.code === 'unknown-metric')?.message).toContain(
+      'metric "mistersmith_message_queue_depth" is not in the catalogue',
+    );
   });
 
   test('measure names a catalogue measure for any entry name', () => {
@@ -219,7 +290,9 @@ describe('measures and queries', () => {
 
   test('histogram series and recording rules are known metrics', () => {
     const text = `${base}framework_metrics:\n  - name: p99\n    query: histogram_quantile(0.99, sum by (le) (rate(framework_request_duration_seconds_bucket[5m])))\n  - name: kv\n    query: jetstream_kv_operations_per_second\n`;
-    expect(loadConfigText(text, 'h.yaml', 'yaml').warnings.filter((w) => w.code === 'unknown-metric')).toEqual([]);
+    expect(
+      loadConfigText(text, 'h.yaml', 'yaml').warnings.filter((w) => w.code === 'unknown-metric'),
+    ).toEqual([]);
   });
 
   test('a PromQL error points inside the expression', () => {
@@ -234,10 +307,23 @@ describe('measures and queries', () => {
 describe('defaults', () => {
   test('a minimal file gets the documented defaults', () => {
     const config: SwarmConfig = loadConfig(MINIMAL).config;
-    expect(config.autoScale).toEqual({ enabled: true, minAgents: 2, maxAgents: 6, strategy: 'framework-aware' });
+    expect(config.autoScale).toEqual({
+      enabled: true,
+      minAgents: 2,
+      maxAgents: 6,
+      strategy: 'framework-aware',
+    });
     expect(config.scalingRules[0]).toMatchObject({ forSeconds: 30, cooldownSeconds: 60 });
-    expect(config.driver).toEqual({ kind: 'in-process', startDelaySeconds: 1, timeoutSeconds: 10, options: {} });
+    expect(config.driver).toEqual({
+      kind: 'in-process',
+      startDelaySeconds: 1,
+      timeoutSeconds: 10,
+      options: {},
+    });
     expect(config.scaler.reconcileSchedule).toBe('*/10 * * * * *');
-    expect(config.categories.map((c) => [c.name, c.capacity])).toEqual([['core', 4], ['dynamic_pool', 1]]);
+    expect(config.categories.map((c) => [c.name, c.capacity])).toEqual([
+      ['core', 4],
+      ['dynamic_pool', 1],
+    ]);
   });
 });

@@ -3,8 +3,14 @@ import { checkPromql, isKnownMetric } from '../../src/config/promql-check';
 describe('checkPromql', () => {
   test.each([
     ['systemcore_components_active', ['systemcore_components_active']],
-    ['pg_pool_active_connections / pg_pool_max_connections', ['pg_pool_active_connections', 'pg_pool_max_connections']],
-    ['sum(rate(nats_messages_processed_total{job="x"}[1m])) by (job)', ['nats_messages_processed_total']],
+    [
+      'pg_pool_active_connections / pg_pool_max_connections',
+      ['pg_pool_active_connections', 'pg_pool_max_connections'],
+    ],
+    [
+      'sum(rate(nats_messages_processed_total{job="x"}[1m])) by (job)',
+      ['nats_messages_processed_total'],
+    ],
     ['{__name__="actors_active"}', ['actors_active']],
     ['vector(1)', []],
   ])('%s selects %p', (query, metrics) => {

@@ -11,15 +11,26 @@ const CATEGORIES: AgentCategory[] = [
     name: 'core',
     capacity: 6,
     dynamic: false,
-    agents: [agent('actor-system-manager', 'core', ['actor-lifecycle', 'message-routing']), agent('systemcore-specialist', 'core', ['runtime-manager'])],
+    agents: [
+      agent('actor-system-manager', 'core', ['actor-lifecycle', 'message-routing']),
+      agent('systemcore-specialist', 'core', ['runtime-manager']),
+    ],
   },
   {
     name: 'transport',
     capacity: 4,
     dynamic: false,
-    agents: [agent('protocol-bridge-specialist', 'transport', ['grpc-http']), agent('nats-transport-expert', 'transport')],
+    agents: [
+      agent('protocol-bridge-specialist', 'transport', ['grpc-http']),
+      agent('nats-transport-expert', 'transport'),
+    ],
   },
-  { name: 'on_demand', capacity: 2, dynamic: true, agents: [agent('memory-optimizer', 'on_demand')] },
+  {
+    name: 'on_demand',
+    capacity: 2,
+    dynamic: true,
+    agents: [agent('memory-optimizer', 'on_demand')],
+  },
 ];
 
 function resolveOne(names: string[], index = 0, strict = false): ResolvedRole | Unresolved {
@@ -34,9 +45,27 @@ describe('role resolution', () => {
     ['same word stems', ['message-router'], 'actor-system-manager', 'core', 'near'],
     ['typo in an id', ['nats-transport-exprt'], 'nats-transport-expert', 'transport', 'near'],
     ['underscores for dashes', ['memory_optimizer'], 'memory-optimizer', 'on_demand', 'near'],
-    ['created beside a resolved sibling', ['actor-supervisor', 'nats-transport-expert'], 'actor-supervisor', 'transport', 'created'],
-    ['created by shared word stems', ['transport-auditor'], 'transport-auditor', 'transport', 'created'],
-    ['created in the dynamic category', ['quantum-oracle'], 'quantum-oracle', 'on_demand', 'created'],
+    [
+      'created beside a resolved sibling',
+      ['actor-supervisor', 'nats-transport-expert'],
+      'actor-supervisor',
+      'transport',
+      'created',
+    ],
+    [
+      'created by shared word stems',
+      ['transport-auditor'],
+      'transport-auditor',
+      'transport',
+      'created',
+    ],
+    [
+      'created in the dynamic category',
+      ['quantum-oracle'],
+      'quantum-oracle',
+      'on_demand',
+      'created',
+    ],
   ])('%s', (_case, names, role, category, via) => {
     expect(resolveOne(names)).toMatchObject({ requested: names[0], role, category, via });
   });
@@ -46,7 +75,11 @@ describe('role resolution', () => {
     resolver.resolveList(['helper-x', 'nats-transport-expert']);
     const [again] = resolver.resolveList(['helper-x', 'systemcore-specialist']);
     expect(again).toMatchObject({ category: 'transport', via: 'created' });
-    expect(resolver.roles().map((r) => r.requested)).toEqual(['helper-x', 'nats-transport-expert', 'systemcore-specialist']);
+    expect(resolver.roles().map((r) => r.requested)).toEqual([
+      'helper-x',
+      'nats-transport-expert',
+      'systemcore-specialist',
+    ]);
   });
 
   test('strict mode accepts only agent ids', () => {

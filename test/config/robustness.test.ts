@@ -27,12 +27,24 @@ function outcome(text: string): ConfigError | undefined {
 describe('hostile documents', () => {
   test.each([
     ['deep flow nesting', '['.repeat(50_000), /nests too deeply/],
-    ['deep nesting in knowledge', `${HEAD}core:\n  - id: a\n    config_knowledge: ${'['.repeat(100)}${']'.repeat(100)}\n`, /nests deeper than 64 levels/],
+    [
+      'deep nesting in knowledge',
+      `${HEAD}core:\n  - id: a\n    config_knowledge: ${'['.repeat(100)}${']'.repeat(100)}\n`,
+      /nests deeper than 64 levels/,
+    ],
     ['a __proto__ key', `${HEAD}__proto__:\n  - id: a\n`, /key "__proto__" is not accepted/],
     ['a collection as key', `${HEAD}? [a, b]\n: 1\n`, /keys must be plain names/],
-    ['an infinite number', 'swarm:\n  base_agents: 1e400\n  max_agents: 2\n', /value Infinity is not finite/],
+    [
+      'an infinite number',
+      'swarm:\n  base_agents: 1e400\n  max_agents: 2\n',
+      /value Infinity is not finite/,
+    ],
     ['a null section', 'swarm:\ncore:\n', /swarm: value null is empty: expected a mapping/],
-    ['a string tag on a count', 'swarm:\n  base_agents: !!str 1\n  max_agents: 2\n', /value "1" is a string: expected a number/],
+    [
+      'a string tag on a count',
+      'swarm:\n  base_agents: !!str 1\n  max_agents: 2\n',
+      /value "1" is a string: expected a number/,
+    ],
   ])('%s', (_name, text, message) => {
     expect(outcome(text)?.message).toMatch(message);
   });
@@ -44,7 +56,30 @@ describe('hostile documents', () => {
 
 describe('random edits of the example', () => {
   const position = fc.nat({ max: EXAMPLE.length });
-  const noise = fc.constantFrom(':', '-', ' ', '\t', '\n', '[', ']', '{', '}', '"', "'", '&a', '*a', '#', '%', '!!', '?', '|', '>', '0', 'x', '_');
+  const noise = fc.constantFrom(
+    ':',
+    '-',
+    ' ',
+    '\t',
+    '\n',
+    '[',
+    ']',
+    '{',
+    '}',
+    '"',
+    "'",
+    '&a',
+    '*a',
+    '#',
+    '%',
+    '!!',
+    '?',
+    '|',
+    '>',
+    '0',
+    'x',
+    '_',
+  );
 
   test('deleting a span never crashes', () => {
     fc.assert(

@@ -26,22 +26,37 @@ type SetExit = (code: number) => void;
  * Opens the config for editing, runs `edit`, and saves after validation. Errors are printed
  * with their exit code: 2 for an invalid config or a rejected edit, 64 for a bad key.
  */
-export function runEdit(io: CliIo, setExit: SetExit, options: FileOptions, edit: (editor: ConfigEditor) => string): void {
+export function runEdit(
+  io: CliIo,
+  setExit: SetExit,
+  options: FileOptions,
+  edit: (editor: ConfigEditor) => string,
+): void {
   runOnFile(io, setExit, options, (editor) => {
     const message = edit(editor);
     const { warnings } = editor.save({ strict: options.strict });
     io.stdout(`${message}\n`);
-    if (warnings.length > 0) io.stderr(`${warnings.length} warning(s); run "swarm-scaler validate --config ${options.config}" to see them\n`);
+    if (warnings.length > 0)
+      io.stderr(
+        `${warnings.length} warning(s); run "swarm-scaler validate --config ${options.config}" to see them\n`,
+      );
     return EXIT.ok;
   });
 }
 
 /** Opens the config and runs `action`, mapping config, edit and key errors to exit codes. */
-export function runOnFile(io: CliIo, setExit: SetExit, options: FileOptions, action: (editor: ConfigEditor) => number): void {
+export function runOnFile(
+  io: CliIo,
+  setExit: SetExit,
+  options: FileOptions,
+  action: (editor: ConfigEditor) => number,
+): void {
   const file = configPath(io, options.config);
   try {
     if (/\.(md|markdown)$/i.test(file)) {
-      throw new EditError(`${file} is a Markdown document: the edit commands change YAML files only, so pass the YAML file with --config`);
+      throw new EditError(
+        `${file} is a Markdown document: the edit commands change YAML files only, so pass the YAML file with --config`,
+      );
     }
     setExit(action(new ConfigEditor(file, readConfigText(file))));
   } catch (err) {
@@ -73,7 +88,9 @@ export const registerConfig: RegisterCommand = (program: Command, io: CliIo, set
 
   config
     .command('get')
-    .description('print the value of KEY, such as auto-scale.max or scaling_rules.error_rate.threshold')
+    .description(
+      'print the value of KEY, such as auto-scale.max or scaling_rules.error_rate.threshold',
+    )
     .argument('<key>', 'dotted key; aliases such as auto-scale.max are listed in docs/config.md')
     .option('-c, --config <file>', 'swarm YAML file', DEFAULT_CONFIG)
     .option('--json', 'print the value as JSON')

@@ -20,11 +20,18 @@ export const registerSchema: RegisterCommand = (program: Command, io: CliIo, set
   program
     .command('schema')
     .description('print the JSON Schema of the swarm YAML, for editors and other validators')
-    .option('--write [file]', `write the schema to a file instead of stdout (default ${SCHEMA_PATH})`)
-    .option('--check [file]', `exit 1 when the file differs from the generated schema (default ${SCHEMA_PATH})`)
+    .option(
+      '--write [file]',
+      `write the schema to a file instead of stdout (default ${SCHEMA_PATH})`,
+    )
+    .option(
+      '--check [file]',
+      `exit 1 when the file differs from the generated schema (default ${SCHEMA_PATH})`,
+    )
     .action((options: SchemaOptions) => {
       const schema = generateJsonSchema();
-      const target = (value: boolean | string) => resolve(io.cwd, typeof value === 'string' ? value : SCHEMA_PATH);
+      const target = (value: boolean | string) =>
+        resolve(io.cwd, typeof value === 'string' ? value : SCHEMA_PATH);
       if (options.check !== undefined) {
         setExit(checkSchema(target(options.check), schema, io));
         return;
@@ -49,6 +56,8 @@ function checkSchema(file: string, schema: string, io: CliIo): number {
     current = undefined;
   }
   if (current === schema) return EXIT.ok;
-  io.stderr(`${file} is ${current === undefined ? 'missing' : 'out of date'}: run "swarm-scaler schema --write"\n`);
+  io.stderr(
+    `${file} is ${current === undefined ? 'missing' : 'out of date'}: run "swarm-scaler schema --write"\n`,
+  );
   return EXIT.failure;
 }

@@ -33,19 +33,37 @@ interface ListOptions {
 
 /** Collects `--spawn a --spawn b,c` into one list. */
 function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((name) => name.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  ];
 }
 
 export const registerTriggers: RegisterCommand = (program: Command, io: CliIo, setExit) => {
-  const triggers = program.command('triggers').description('add, list or remove scaling triggers in the swarm YAML');
+  const triggers = program
+    .command('triggers')
+    .description('add, list or remove scaling triggers in the swarm YAML');
 
   triggers
     .command('add')
     .description('add a trigger under scaling_triggers.framework_scaling')
     .requiredOption('--name <name>', 'trigger name, such as actor-load; written as actor_load')
-    .requiredOption('--threshold <value>', "threshold in the measure's unit: 50, 80%, 100k_msgs/sec, 100ms")
-    .requiredOption('--spawn <agents>', 'agent id or capability to spawn; repeat or separate with commas', collect)
-    .option('--measure <measure>', 'catalogue measure to watch (default: the one the name stands for)')
+    .requiredOption(
+      '--threshold <value>',
+      "threshold in the measure's unit: 50, 80%, 100k_msgs/sec, 100ms",
+    )
+    .requiredOption(
+      '--spawn <agents>',
+      'agent id or capability to spawn; repeat or separate with commas',
+      collect,
+    )
+    .option(
+      '--measure <measure>',
+      'catalogue measure to watch (default: the one the name stands for)',
+    )
     .option('--query <promql>', 'PromQL to watch instead of a catalogue measure')
     .option('--for <duration>', 'how long the condition must hold, such as 30s')
     .option('--cooldown <duration>', 'least time between two scale actions, such as 60s')
@@ -74,7 +92,11 @@ export const registerTriggers: RegisterCommand = (program: Command, io: CliIo, s
     .option('--json', 'print the triggers as JSON')
     .action((options: ListOptions) => {
       const { config } = loadConfig(configPath(io, options.config));
-      io.stdout(options.json ? `${JSON.stringify(config.triggers, null, 2)}\n` : `${formatTriggers(config)}\n`);
+      io.stdout(
+        options.json
+          ? `${JSON.stringify(config.triggers, null, 2)}\n`
+          : `${formatTriggers(config)}\n`,
+      );
       setExit(EXIT.ok);
     });
 
@@ -84,6 +106,11 @@ export const registerTriggers: RegisterCommand = (program: Command, io: CliIo, s
     .requiredOption('--name <name>', 'trigger name, such as actor-load or actor_load')
     .option('-c, --config <file>', 'swarm YAML file', DEFAULT_CONFIG)
     .action((options: { name: string; config: string }) => {
-      runEdit(io, setExit, options, (editor) => `removed trigger ${removeTrigger(editor, options.name)} from ${editor.file}`);
+      runEdit(
+        io,
+        setExit,
+        options,
+        (editor) => `removed trigger ${removeTrigger(editor, options.name)} from ${editor.file}`,
+      );
     });
 };

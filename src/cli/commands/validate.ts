@@ -32,7 +32,10 @@ export const registerValidate: RegisterCommand = (program: Command, io: CliIo, s
     .description('check a swarm config and print what it means; exit 0 when valid, 2 when invalid')
     .argument('[file]', 'swarm YAML or Markdown document (default: --config)')
     .option('-c, --config <file>', 'swarm YAML or Markdown document', DEFAULT_CONFIG)
-    .option('--strict', 'accept only agent ids in spawn lists, not capabilities, near matches or new roles')
+    .option(
+      '--strict',
+      'accept only agent ids in spawn lists, not capabilities, near matches or new roles',
+    )
     .option('--json', 'print the result as JSON for machines')
     .action((file: string | undefined, options: ValidateOptions) => {
       const path = configPath(io, file ?? options.config ?? DEFAULT_CONFIG);
@@ -47,7 +50,9 @@ export const registerValidate: RegisterCommand = (program: Command, io: CliIo, s
         return;
       }
       if (options.json) {
-        io.stdout(`${JSON.stringify({ valid: true, file: path, warnings: loaded.warnings, config: loaded.config }, null, 2)}\n`);
+        io.stdout(
+          `${JSON.stringify({ valid: true, file: path, warnings: loaded.warnings, config: loaded.config }, null, 2)}\n`,
+        );
       } else {
         io.stdout(formatSummary(loaded));
       }
@@ -56,6 +61,10 @@ export const registerValidate: RegisterCommand = (program: Command, io: CliIo, s
 };
 
 function invalidReport(err: ConfigError): object {
-  const errors = sortIssues(err.issues).map(({ code, message, source }) => ({ code, message, ...source }));
+  const errors = sortIssues(err.issues).map(({ code, message, source }) => ({
+    code,
+    message,
+    ...source,
+  }));
   return { valid: false, file: err.file, errors };
 }
