@@ -21,10 +21,7 @@ function checkVersion(version: unknown): DropReason | undefined {
   return typeof version === 'number' ? 'unsupported_version' : 'invalid_event';
 }
 
-/** Decodes a message body without copying it. */
-function decodeUtf8(data: Uint8Array): string {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
-}
+const utf8 = new TextDecoder();
 
 /** Applies telemetry messages to the exporter's metrics. */
 export class TelemetryIngest {
@@ -43,17 +40,23 @@ export class TelemetryIngest {
     }
   }
 
-  /** Applies an event message: one event object, or an array of them. */
-  handleEventMessage(subject: string, data: Uint8Array): void {
+  /** Returns the message handler of one event kind's subject, resolved once. */
+  kindHandler(subject: string): (data: Uint8Array) => void {
     const route = this.routes.get(subject);
+    if (!route) throw new Error(`${subject} is not a telemetry event subject`);
+    return (data) => this.applyMessage(route, data);
+  }
+
+  /** Event subjects, one per kind. */
+  get eventSubjects(): string[] {
+    return [...this.routes.keys()];
+  }
+
+  /** Applies an event message: one event object, or an array of them. */
+  private applyMessage(route: KindRoute, data: Uint8Array): void {
     const body = this.parse(data);
     if (body === undefined) return;
-    const count = Array.isArray(body) ? body.length : 1;
-    if (!route) {
-      this.self.drop('unknown_kind', count);
-      return;
-    }
-    this.self.lastEventMs = Date.now();
+    this.self.messagesAccepted++;
     if (Array.isArray(body)) {
       for (let i = 0; i < body.length; i++) this.applyEvent(route, body[i]);
     } else {
@@ -77,13 +80,13 @@ export class TelemetryIngest {
       this.self.drop(rejection);
       return;
     }
-    this.self.lastEventMs = Date.now();
+    this.self.messagesAccepted++;
     (this.self.accepted.get('snapshot') as CounterCell).inc();
   }
 
   private parse(data: Uint8Array): unknown {
     try {
-      return JSON.parse(decodeUtf8(data));
+      return JSON.parse(utf8.decode(data));
     } catch {
       this.self.drop('invalid_json');
       return undefined;

@@ -9,7 +9,7 @@
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 
 import type { Logger } from '../log';
-import { snapshotSubject, telemetryWildcard } from '../telemetry/subjects';
+import { snapshotSubject } from '../telemetry/subjects';
 import type { TelemetryIngest } from './ingest';
 import type { SelfMetrics } from './self-metrics';
 
@@ -25,14 +25,12 @@ export interface TelemetrySubscriberOptions {
   maxRetryDelayMs?: number;
 }
 
-/** Pending messages on a subscription above which nats.js reports a slow consumer. */
-const SLOW_CONSUMER_PENDING = 200_000;
-
 /** Keeps the telemetry subscriptions alive for the exporter's lifetime. */
 export class TelemetrySubscriber {
   private nc?: NatsConnection;
   private subscriptions: Subscription[] = [];
   private retryTimer?: NodeJS.Timeout;
+  private activityTimer?: NodeJS.Timeout;
   private stopped = false;
   private failures = 0;
 
@@ -52,6 +50,7 @@ export class TelemetrySubscriber {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.activityTimer);
     const nc = this.nc;
     this.nc = undefined;
     if (nc && !nc.isClosed()) await nc.drain().catch(() => nc.close());
@@ -97,23 +96,26 @@ export class TelemetrySubscriber {
     const snapshots = snapshotSubject(prefix);
     this.nc = nc;
     this.options.self.connected.set(1);
-    this.subscriptions = [
-      nc.subscribe(telemetryWildcard(prefix), {
+    // One subscription per kind: the callback knows its kind without decoding the subject.
+    this.subscriptions = ingest.eventSubjects.map((subject) => {
+      const handle = ingest.kindHandler(subject);
+      return nc.subscribe(subject, {
         queue: queueGroup,
-        slow: SLOW_CONSUMER_PENDING,
         callback: (err, msg) => {
-          // Snapshots also match the wildcard; they are taken from the subscription below.
-          if (err || msg.subject === snapshots) return;
-          ingest.handleEventMessage(msg.subject, msg.data);
+          if (!err) handle(msg.data);
         },
-      }),
+      });
+    });
+    this.subscriptions.push(
       nc.subscribe(snapshots, {
-        slow: SLOW_CONSUMER_PENDING,
         callback: (err, msg) => {
           if (!err) ingest.handleSnapshotMessage(msg.data);
         },
       }),
-    ];
+    );
+    clearInterval(this.activityTimer);
+    this.activityTimer = setInterval(() => this.options.self.markActivity(), 1000);
+    this.activityTimer.unref();
     void this.watchStatus(nc);
   }
 

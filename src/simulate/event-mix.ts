@@ -49,6 +49,7 @@ const pick = <T>(values: readonly T[], random: () => number): T =>
 /** Emits a plan's events tick by tick, carrying fractions of an event over to the next tick. */
 export class EventMix {
   private readonly due = new Map<string, number>();
+  private readonly turns = new Map<string, number>();
   private readonly random: () => number;
 
   constructor(
@@ -91,6 +92,13 @@ export class EventMix {
     return whole;
   }
 
+  /** Returns true on every `every`-th call per key, starting at call `offset`: a fixed share. */
+  private isTurn(key: string, every: number, offset = 0): boolean {
+    const turn = this.turns.get(key) ?? 0;
+    this.turns.set(key, turn + 1);
+    return turn % every === offset;
+  }
+
   private latency(plan: LoadPlan): number {
     return Math.max(0.0001, this.random() * plan.maxLatencySeconds);
   }
@@ -102,8 +110,9 @@ export class EventMix {
       case 'eventbus':
         return this.publisher.emit(kind, { kind: pick(EVENTBUS_KINDS, random) });
       case 'kv_op': {
-        const operation = pick(KV_OPERATIONS, random);
-        const hit = operation === 'get' ? random() < 0.8 : undefined;
+        // Every other operation is a get, and one get in five misses, the first one included.
+        const operation = this.isTurn('kv_get', 2) ? 'get' : pick(KV_OPERATIONS, random);
+        const hit = operation === 'get' ? !this.isTurn('kv_miss', 5) : undefined;
         return this.publisher.emit(kind, { bucket: pick(KV_BUCKETS, random), operation, hit, key: id });
       }
       case 'actor_route':
@@ -111,7 +120,9 @@ export class EventMix {
       case 'restart':
         return this.publisher.emit(kind, { strategy: pick(SUPERVISION_STRATEGIES, random), actor_id: id });
       case 'recovery':
-        return this.publisher.emit(kind, { kind: pick(ERROR_KINDS, random), ok: random() < 0.8 });
+        // One recovery in five fails, from the fifth on, so successes show from the first.
+        const ok = !this.isTurn('recovery_failure', 5, 4);
+        return this.publisher.emit(kind, { kind: pick(ERROR_KINDS, random), ok });
       case 'lifecycle':
         return this.publisher.emit(kind, { event: pick(LIFECYCLE_EVENTS, random) });
       case 'dead_letter':

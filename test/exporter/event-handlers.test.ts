@@ -45,10 +45,11 @@ describe('event handlers', () => {
   test.each(EVENT_KINDS)('%s accepts what its schema accepts', (kind) => {
     const { ingest, self } = buildIngest();
     const accepted = self.accepted.get(kind)!;
+    const handle = ingest.kindHandler(`p.${kind}`);
     fc.assert(
       fc.property(anyEvent, (event) => {
         const before = accepted.value;
-        ingest.handleEventMessage(`p.${kind}`, Buffer.from(JSON.stringify(event)));
+        handle(Buffer.from(JSON.stringify(event)));
         const isAccepted = accepted.value === before + 1;
         expect(isAccepted).toBe(EVENT_SCHEMAS[kind].safeParse(event).success);
       }),
@@ -59,14 +60,14 @@ describe('event handlers', () => {
   test('drop reasons name the fault', () => {
     const { ingest, self } = buildIngest();
     const dropped = (reason: Parameters<SelfMetrics['drop']>[0]): number => self.dropped.get(reason)!.value;
-    ingest.handleEventMessage('p.pg_query', Buffer.from('{"v":1,'));
-    ingest.handleEventMessage('p.pg_query', Buffer.from('{"v":3,"pool":"primary","seconds":1}'));
-    ingest.handleEventMessage('p.pg_query', Buffer.from('[{"v":1,"pool":"primary"},{"v":1,"pool":"primary","seconds":1}]'));
-    ingest.handleEventMessage('p.nope', Buffer.from('[1,2,3]'));
+    const handle = ingest.kindHandler('p.pg_query');
+    handle(Buffer.from('{"v":1,'));
+    handle(Buffer.from('{"v":3,"pool":"primary","seconds":1}'));
+    handle(Buffer.from('[{"v":1,"pool":"primary"},{"v":1,"pool":"primary","seconds":1}, 5]'));
     expect(dropped('invalid_json')).toBe(1);
     expect(dropped('unsupported_version')).toBe(1);
-    expect(dropped('invalid_event')).toBe(1);
-    expect(dropped('unknown_kind')).toBe(3);
+    expect(dropped('invalid_event')).toBe(2);
+    expect(() => ingest.kindHandler('p.nope')).toThrow(/not a telemetry event subject/);
     expect(self.accepted.get('pg_query')!.value).toBe(1);
   });
 });

@@ -17,7 +17,11 @@ afterAll(async () => {
 
 function collect(subject: string): Msg[] {
   const messages: Msg[] = [];
-  nc.subscribe(subject, { callback: (_err, msg) => messages.push(msg) });
+  nc.subscribe(subject, {
+    callback: (_err, msg) => {
+      messages.push(msg);
+    },
+  });
   return messages;
 }
 
