@@ -11,17 +11,16 @@ import type { Database, Queryable } from '../store/database';
 import {
   appendDecisions,
   insertAgents,
-  loadClocks,
-  loadOpenAlerts,
-  loadPool,
+  loadDecisionState,
   lockSwarm,
-  moveAgent,
+  moveAgents,
   reassignAgent,
   recordTransitions,
   touchClocks,
-  updateInstance,
+  updateInstances,
   updateSwarm,
   type DecisionRow,
+  type InstanceChange,
   type NewAgentRow,
   type SwarmRow,
 } from '../store/scaler-repository';
@@ -80,9 +79,7 @@ export class DecisionEngine {
   private async decideLocked(tx: Queryable, trigger: string, controls: SwarmRow): Promise<DecisionOutcome> {
     const { config, swarm, now: clock } = this.settings;
     const now = clock();
-    const pool = await loadPool(tx, swarm);
-    const alerts = await loadOpenAlerts(tx, swarm);
-    const clocks = await loadClocks(tx, swarm);
+    const { pool, alerts, clocks } = await loadDecisionState(tx, swarm);
     const freeze = evaluateFreeze(alerts, controls.lastWatchdogAt, now, this.settings.watchdogWindowSeconds);
     const plan = decide(config, {
       now,
@@ -150,9 +147,9 @@ export class DecisionEngine {
     });
     await insertAgents(tx, swarm, spawns);
 
+    await moveAgents(tx, plan.retire.map((step) => step.agentId), ['spawning', 'running'], 'retiring');
     for (const step of plan.retire) {
       const previous = pool.find((agent) => agent.agentId === step.agentId)?.state ?? 'running';
-      await moveAgent(tx, step.agentId, ['spawning', 'running'], 'retiring', now);
       transitions.push({ agentId: step.agentId, from: previous, to: 'retiring', poolSize: occupied });
       const owner = step.instanceKey ? byKey.get(step.instanceKey) : undefined;
       decisions.push({ at: now, rule: step.rule, action: 'retire', outcome: 'applied', reason: step.cause, agentId: step.agentId, role: step.role, category: step.category, fingerprint: owner?.fingerprint, startsAt: owner?.startsAt });
@@ -178,8 +175,9 @@ export class DecisionEngine {
     now: number,
     decisions: DecisionRow[],
   ): Promise<void> {
-    const changes = new Map<string, Parameters<typeof updateInstance>[3]>();
-    const merge = (key: string, change: Parameters<typeof updateInstance>[3]) => changes.set(key, { ...changes.get(key), ...change });
+    type Change = Omit<InstanceChange, 'fingerprint' | 'startsAt'>;
+    const changes = new Map<string, Change>();
+    const merge = (key: string, change: Change) => changes.set(key, { ...changes.get(key), ...change });
     for (const update of plan.instances) {
       merge(update.key, {
         ...(update.actedAt !== undefined ? { actedAt: update.actedAt } : {}),
@@ -198,10 +196,12 @@ export class DecisionEngine {
       decisions.push({ at: now, rule: skip.rule, action: 'skip', outcome: 'skipped', reason: skip.reason, role: skip.role, fingerprint: owner?.fingerprint, startsAt: owner?.startsAt, dueAt: skip.dueAt });
     }
     if (plan.skipped.length === 0) this.loggedSkips.clear();
+    const updates: InstanceChange[] = [];
     for (const [key, change] of changes) {
       const owner = byKey.get(key);
-      if (owner) await updateInstance(tx, this.settings.swarm, owner, change);
+      if (owner) updates.push({ fingerprint: owner.fingerprint, startsAt: owner.startsAt, ...change });
     }
+    await updateInstances(tx, this.settings.swarm, updates);
   }
 
   private countDecisions(decisions: DecisionRow[]): void {

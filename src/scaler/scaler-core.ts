@@ -21,12 +21,14 @@ import {
   recordHeartbeats,
   recordTransitions,
   resolveInstances,
+  type NotificationRow,
   type SwarmRow,
 } from '../store/scaler-repository';
 import { fetchActiveAlerts } from './alertmanager-client';
 import { DecisionEngine, type DecisionOutcome, type Mutation } from './decision-engine';
 import type { ScalerMetrics } from './metrics';
-import { isWatchdogBeat, sortAlerts, type IgnoredAlert, type IncomingAlert } from './notifications';
+import { GroupCommit } from './group-commit';
+import { isWatchdogBeat, sortAlerts, type IgnoredAlert, type IncomingAlert, type SortedAlerts } from './notifications';
 import { PlanExecutor } from './plan-executor';
 
 /** Settings of the core. */
@@ -60,6 +62,7 @@ export class ScalerCore {
   private readonly heartbeats = new Map<string, number>();
   private readonly ignoredSeen = new Set<string>();
   private isStopped = false;
+  private readonly webhookGroups = new GroupCommit<SortedAlerts, number>((group) => this.ingestGroup(group, false));
 
   constructor(private readonly settings: CoreSettings) {
     this.engine = new DecisionEngine(settings);
@@ -89,27 +92,40 @@ export class ScalerCore {
     await this.flushHeartbeats();
   }
 
-  /** Stores alerts and decides; resolves once the decision is committed. */
+  /**
+   * Stores alerts and decides; resolves once the decision is committed. Webhook calls are grouped
+   * into shared transactions (see GroupCommit); the reconcile loop's re-read runs on its own.
+   */
   async ingest(alerts: IncomingAlert[], source: 'webhook' | 'api', resolveMissing = false): Promise<{ stored: number; ignored: IgnoredAlert[] }> {
     const { config, swarm, now } = this.settings;
+    const sorted = sortAlerts(alerts, config, swarm, source, now());
+    const stored = source === 'webhook' ? await this.webhookGroups.submit(sorted) : (await this.ingestGroup([sorted], resolveMissing))[0];
+    return { stored, ignored: sorted.ignored };
+  }
+
+  /** Stores a group of alert batches in one decision; returns how many new notifications each had. */
+  private async ingestGroup(group: SortedAlerts[], resolveMissing: boolean): Promise<number[]> {
+    const { swarm, now } = this.settings;
     const receivedAt = now();
-    const { rows, ignored } = sortAlerts(alerts, config, swarm, source, receivedAt);
-    let stored = 0;
-    await this.decide(source, async (tx, row) => {
-      const fresh = await insertNotifications(tx, swarm, rows);
-      stored = fresh.length;
+    const rows = group.flatMap((entry) => entry.rows);
+    let fresh: NotificationRow[] = [];
+    await this.decide(resolveMissing ? 'api' : 'webhook', async (tx, row) => {
+      fresh = await insertNotifications(tx, swarm, rows);
       await mergeInstances(tx, swarm, fresh);
       const hasBeat = rows.some(isWatchdogBeat);
-      if (resolveMissing && hasBeat) await this.resolveVanished(tx, rows, receivedAt);
-      await this.recordIgnored(tx, ignored, receivedAt);
+      if (resolveMissing && hasBeat) await this.resolveVanished(tx, rows);
+      await this.recordIgnored(tx, group.flatMap((entry) => entry.ignored), receivedAt);
       const isNoop = fresh.length === 0 && !hasBeat && !resolveMissing;
       return { isNoop, swarm: hasBeat ? { lastWatchdogAt: Math.max(row.lastWatchdogAt ?? 0, receivedAt) } : undefined };
     });
-    return { stored, ignored };
+    const notificationKey = (row: NotificationRow) => `${row.fingerprint}|${row.startsAt}|${row.status}`;
+    const unclaimed = new Set(fresh.map(notificationKey));
+    return group.map((entry) => entry.rows.filter((candidate) => unclaimed.delete(notificationKey(candidate))).length);
   }
 
   /** Firing instances that Alertmanager no longer lists have resolved; a webhook may have been lost. */
-  private async resolveVanished(tx: Parameters<Mutation>[0], active: { fingerprint: string; startsAt: number }[], at: number): Promise<void> {
+  private async resolveVanished(tx: Parameters<Mutation>[0], active: { fingerprint: string; startsAt: number }[]): Promise<void> {
+    const at = this.settings.now();
     const listed = new Set(active.map((row) => `${row.fingerprint}|${row.startsAt}`));
     const open = await loadOpenAlerts(tx, this.settings.swarm);
     const vanished = open.filter((alert) => alert.status === 'firing' && !listed.has(`${alert.fingerprint}|${alert.startsAt}`));

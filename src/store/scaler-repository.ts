@@ -126,22 +126,29 @@ export async function insertNotifications(tx: Queryable, swarm: string, rows: No
 }
 
 /**
- * Merges new notifications into alert instances. Resolved is final: a firing notification that
- * arrives after the resolution of the same instance changes nothing, so any order gives one state.
+ * Merges new notifications into alert instances in one statement. Resolved is final: a firing
+ * notification that arrives after the resolution of the same instance changes nothing, so any
+ * order gives one state.
  */
 export async function mergeInstances(tx: Queryable, swarm: string, rows: NotificationRow[]): Promise<void> {
-  for (const row of [...rows].sort((a, b) => (a.status === b.status ? 0 : a.status === 'firing' ? -1 : 1))) {
-    const resolvedAt = row.status === 'resolved' ? toTimestamp(resolutionTime(row)) : null;
-    await tx.query(
-      `INSERT INTO alert_instances (swarm, fingerprint, starts_at, rule, kind, direction, labels, annotations, status, resolved_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (swarm, fingerprint, starts_at) DO UPDATE SET
-         status = CASE WHEN EXCLUDED.status = 'resolved' THEN 'resolved' ELSE alert_instances.status END,
-         resolved_at = COALESCE(alert_instances.resolved_at, EXCLUDED.resolved_at)`,
-      [swarm, row.fingerprint, toTimestamp(row.startsAt), row.rule, row.kind, row.direction,
-        JSON.stringify(row.labels), JSON.stringify(row.annotations), row.status, resolvedAt],
-    );
+  const byKey = new Map<string, NotificationRow>();
+  for (const row of rows) {
+    const key = `${row.fingerprint}|${row.startsAt}`;
+    const seen = byKey.get(key);
+    if (!seen || (seen.status === 'firing' && row.status === 'resolved')) byKey.set(key, row);
   }
+  await insertRows(
+    tx,
+    'alert_instances',
+    ['swarm', 'fingerprint', 'starts_at', 'rule', 'kind', 'direction', 'labels', 'annotations', 'status', 'resolved_at'],
+    [...byKey.values()].map((row) => [
+      swarm, row.fingerprint, toTimestamp(row.startsAt), row.rule, row.kind, row.direction, JSON.stringify(row.labels),
+      JSON.stringify(row.annotations), row.status, row.status === 'resolved' ? toTimestamp(resolutionTime(row)) : null,
+    ]),
+    `ON CONFLICT (swarm, fingerprint, starts_at) DO UPDATE SET
+       status = CASE WHEN EXCLUDED.status = 'resolved' THEN 'resolved' ELSE alert_instances.status END,
+       resolved_at = COALESCE(alert_instances.resolved_at, EXCLUDED.resolved_at)`,
+  );
 }
 
 /** Alertmanager sets `endsAt` of a resolved alert to when it resolved; a missing or past-zero value falls back to receipt. */
@@ -160,13 +167,39 @@ export async function resolveInstances(tx: Queryable, swarm: string, keys: { fin
   }
 }
 
+/** Everything the policy reads, in one round trip. */
+export interface DecisionState {
+  pool: PoolAgent[];
+  alerts: AlertInstance[];
+  clocks: RuleClocks;
+}
+
+/** Reads the pool, the open alert instances and the rule clocks in one statement. */
+export async function loadDecisionState(db: Queryable, swarm: string): Promise<DecisionState> {
+  const result = await db.query<{ pool: Record<string, unknown>[] | null; alerts: Record<string, unknown>[] | null; clocks: Record<string, unknown>[] | null }>(
+    `SELECT
+       (SELECT json_agg(a ORDER BY a.spawned_at, a.agent_id) FROM agents a WHERE a.swarm = $1 AND a.state IN ${OCCUPYING}) AS pool,
+       (SELECT json_agg(i) FROM alert_instances i WHERE i.swarm = $1 AND i.completed_at IS NULL) AS alerts,
+       (SELECT json_agg(c) FROM rule_clocks c WHERE c.swarm = $1) AS clocks`,
+    [swarm],
+  );
+  const row = result.rows[0];
+  const clocks: RuleClocks = {};
+  for (const clock of row?.clocks ?? []) clocks[`${clock.rule}|${clock.direction}`] = fromTimestamp(clock.last_action_at) ?? 0;
+  return { pool: (row?.pool ?? []).map(toPoolAgent), alerts: (row?.alerts ?? []).map(toAlertInstance), clocks };
+}
+
 /** Reads alert instances not yet completed. */
 export async function loadOpenAlerts(db: Queryable, swarm: string): Promise<AlertInstance[]> {
   const result = await db.query<Record<string, unknown>>(
     'SELECT * FROM alert_instances WHERE swarm = $1 AND completed_at IS NULL',
     [swarm],
   );
-  return result.rows.map((row) => ({
+  return result.rows.map(toAlertInstance);
+}
+
+function toAlertInstance(row: Record<string, unknown>): AlertInstance {
+  return {
     fingerprint: String(row.fingerprint),
     startsAt: fromTimestamp(row.starts_at) ?? 0,
     rule: String(row.rule),
@@ -178,27 +211,42 @@ export async function loadOpenAlerts(db: Queryable, swarm: string): Promise<Aler
     resolvedAt: fromTimestamp(row.resolved_at),
     actedAt: fromTimestamp(row.acted_at),
     granted: fromJson<RoleSlot[]>(row.granted, []),
-    lastSkip: row.last_skip === null ? undefined : String(row.last_skip),
-  }));
+    lastSkip: row.last_skip === null || row.last_skip === undefined ? undefined : String(row.last_skip),
+  };
 }
 
-/** Applies bookkeeping changes to one instance. */
-export async function updateInstance(
-  tx: Queryable,
-  swarm: string,
-  key: { fingerprint: string; startsAt: number },
-  change: { actedAt?: number; granted?: RoleSlot[]; completedAt?: number; lastSkip?: string | null },
-): Promise<void> {
+/** A bookkeeping change to one alert instance. */
+export interface InstanceChange {
+  fingerprint: string;
+  startsAt: number;
+  actedAt?: number;
+  granted?: RoleSlot[];
+  completedAt?: number;
+  lastSkip?: string | null;
+}
+
+/** Applies bookkeeping changes to alert instances in one statement. */
+export async function updateInstances(tx: Queryable, swarm: string, changes: InstanceChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const records = changes.map((change) => ({
+    fingerprint: change.fingerprint,
+    starts_at: toTimestamp(change.startsAt),
+    acted_at: toTimestamp(change.actedAt),
+    granted: change.granted ?? null,
+    completed_at: toTimestamp(change.completedAt),
+    set_skip: change.lastSkip !== undefined,
+    last_skip: change.lastSkip ?? null,
+  }));
   await tx.query(
-    `UPDATE alert_instances SET
-       acted_at = COALESCE(acted_at, $4),
-       granted = COALESCE($5::jsonb, granted),
-       completed_at = COALESCE(completed_at, $6),
-       last_skip = CASE WHEN $7::boolean THEN $8 ELSE last_skip END
-     WHERE swarm = $1 AND fingerprint = $2 AND starts_at = $3`,
-    [swarm, key.fingerprint, toTimestamp(key.startsAt), toTimestamp(change.actedAt),
-      change.granted ? JSON.stringify(change.granted) : null, toTimestamp(change.completedAt),
-      change.lastSkip !== undefined, change.lastSkip ?? null],
+    `UPDATE alert_instances AS ai SET
+       acted_at = COALESCE(ai.acted_at, c.acted_at),
+       granted = COALESCE(c.granted, ai.granted),
+       completed_at = COALESCE(ai.completed_at, c.completed_at),
+       last_skip = CASE WHEN c.set_skip THEN c.last_skip ELSE ai.last_skip END
+     FROM jsonb_to_recordset($2::jsonb) AS c(fingerprint text, starts_at timestamptz, acted_at timestamptz,
+       granted jsonb, completed_at timestamptz, set_skip boolean, last_skip text)
+     WHERE ai.swarm = $1 AND ai.fingerprint = c.fingerprint AND ai.starts_at = c.starts_at`,
+    [swarm, JSON.stringify(records)],
   );
 }
 
@@ -221,7 +269,7 @@ export async function loadAgentsByState(db: Queryable, swarm: string, states: Ag
 }
 
 function toPoolAgent(row: Record<string, unknown>): PoolAgent {
-  const fingerprint = row.fingerprint === null ? undefined : String(row.fingerprint);
+  const fingerprint = row.fingerprint === null || row.fingerprint === undefined ? undefined : String(row.fingerprint);
   const startsAt = fromTimestamp(row.starts_at);
   return {
     agentId: String(row.agent_id),
@@ -229,7 +277,7 @@ function toPoolAgent(row: Record<string, unknown>): PoolAgent {
     category: String(row.category),
     state: row.state as AgentState,
     origin: row.origin as AgentOrigin,
-    rule: row.rule === null ? undefined : String(row.rule),
+    rule: row.rule === null || row.rule === undefined ? undefined : String(row.rule),
     instanceKey: fingerprint && startsAt !== undefined ? `${fingerprint}@${new Date(startsAt).toISOString()}` : undefined,
     spawnedAt: fromTimestamp(row.spawned_at) ?? 0,
     lastHeartbeatAt: fromTimestamp(row.last_heartbeat_at),
@@ -257,6 +305,12 @@ export async function moveAgent(db: Queryable, agentId: string, from: AgentState
     [agentId, from, to, retiredAt],
   );
   return result.rowCount > 0;
+}
+
+/** Moves several agents between states in one statement. */
+export async function moveAgents(db: Queryable, agentIds: string[], from: AgentState[], to: AgentState): Promise<void> {
+  if (agentIds.length === 0) return;
+  await db.query('UPDATE agents SET state = $3 WHERE agent_id = ANY($1::text[]) AND state = ANY($2::text[])', [agentIds, from, to]);
 }
 
 /** Hands agents to another alert instance. */
