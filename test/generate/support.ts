@@ -1,8 +1,11 @@
 /** Helpers shared by the generator tests: the example config and promtool/amtool runs. */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 
 import { loadConfig } from '../../src/config/load';
 import type { SwarmConfig } from '../../src/config/model';
@@ -42,4 +45,32 @@ export function fileAt(files: readonly GeneratedFile[], filePath: string): strin
   if (!file)
     throw new Error(`no generated file ${filePath}; got ${files.map((f) => f.path).join(', ')}`);
   return file.content;
+}
+
+/** Path of the Grafana dashboard JSON schema, kept next to the repository. */
+export const DASHBOARD_SCHEMA_FILE = path.join(
+  repoRoot,
+  '..',
+  'shared',
+  'schemas',
+  'grafana-dashboard.schema.json',
+);
+
+/** Returns `test`, or `test.skip` with a message on stderr when the schema is missing. */
+export function testWithDashboardSchema(): jest.It {
+  if (existsSync(DASHBOARD_SCHEMA_FILE)) return test;
+  process.stderr.write(
+    `skipping dashboard schema validation: ${DASHBOARD_SCHEMA_FILE} is missing\n`,
+  );
+  return test.skip;
+}
+
+/** Returns the schema errors of a dashboard, an empty list when it is valid. */
+export function dashboardSchemaErrors(dashboard: unknown): unknown[] {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema(JSON.parse(readFileSync(DASHBOARD_SCHEMA_FILE, 'utf8')), 'grafana');
+  const validate = ajv.getSchema('grafana#/definitions/Dashboard');
+  if (!validate) throw new Error(`${DASHBOARD_SCHEMA_FILE} has no definitions/Dashboard`);
+  return validate(dashboard) ? [] : [...(validate.errors ?? [])];
 }
