@@ -13,6 +13,12 @@ import type { DriverMetrics, DriverOperation } from './metrics';
 /** Failure reasons that mean the runtime answered: they do not count against driver health. */
 const ANSWERED_REASONS: ReadonlySet<DriverFailureReason> = new Set(['rejected']);
 
+/**
+ * Operations that decide driver health. Status polls run another command or endpoint than a
+ * spawn, so their success says nothing about whether spawns can succeed.
+ */
+const HEALTH_OPERATIONS: ReadonlySet<DriverOperation> = new Set(['spawn', 'retire']);
+
 /** What a tracker needs. */
 export interface OperationTrackerOptions {
   driverKind: string;
@@ -79,17 +85,18 @@ export class OperationTracker {
   private recordSuccess(operation: DriverOperation): void {
     const { driverKind, metrics, health } = this.options;
     metrics.operations.inc({ driver: driverKind, operation, outcome: 'success' });
-    health.recordSuccess();
+    if (HEALTH_OPERATIONS.has(operation)) health.recordSuccess();
   }
 
   private recordFailure(operation: DriverOperation, agentId: string, err: DriverError): void {
     const { driverKind, metrics, health, logger } = this.options;
     metrics.operations.inc({ driver: driverKind, operation, outcome: 'failure' });
     metrics.failures.inc({ driver: driverKind, operation, reason: err.reason });
-    if (ANSWERED_REASONS.has(err.reason)) health.recordSuccess();
-    else health.recordFailure(err);
     // The caller handles (and logs) the error; this line only adds driver-side detail.
     logger.debug({ driver: driverKind, operation, agentId, reason: err.reason }, 'driver operation failed');
+    if (!HEALTH_OPERATIONS.has(operation)) return;
+    if (ANSWERED_REASONS.has(err.reason)) health.recordSuccess();
+    else health.recordFailure(err);
   }
 }
 
