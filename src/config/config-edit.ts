@@ -102,7 +102,8 @@ export class ConfigEditor {
 
   private replaceNode(node: Node, value: unknown, path: DocPath): void {
     const [start, end] = node.range as [number, number, number];
-    if (isCollection(node) && !node.flow && isCollection(value as object)) {
+    const isMapping = value !== null && typeof value === 'object' && !Array.isArray(value);
+    if (isCollection(node) && !node.flow && isMapping) {
       const indent = columnOf(this.text, start);
       const block = blockLines(value, indent).join('\n');
       this.splice(
@@ -112,7 +113,7 @@ export class ConfigEditor {
       );
       return;
     }
-    this.splice(start, contentEnd(this.text, end), inline(value, path));
+    this.splice(start, contentEnd(this.text, end), sameQuoting(node, value) ?? inline(value, path));
   }
 
   /** Adds the missing keys of `path` under the deepest map that exists. */
@@ -208,6 +209,14 @@ function findPair(map: YAMLMap, key: string | number): Pair | undefined {
   return (map.items as Pair[]).find(
     (item) => isScalar(item.key) && String(item.key.value) === String(key),
   );
+}
+
+/** Renders a string in the quoting style of the scalar it replaces, if that was quoted. */
+function sameQuoting(node: Node, value: unknown): string | undefined {
+  if (!isScalar(node) || typeof value !== 'string') return undefined;
+  if (node.type === 'QUOTE_DOUBLE') return JSON.stringify(value);
+  if (node.type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
+  return undefined;
 }
 
 /** Renders a value on one line: scalars as YAML writes them, collections in flow style. */

@@ -202,6 +202,22 @@ export function formatQuantity(value: number, kind: QuantityKind): string {
   }
 }
 
+/**
+ * Formats a value in its base unit, adding the human form of ratios and of durations from an
+ * hour on: `0.7 (70%)`, `60s`, `86400s (1d)`, `100000/s`.
+ */
+export function formatBaseUnits(value: number, kind: QuantityKind): string {
+  const base = round(value);
+  switch (kind) {
+    case 'ratio':
+      return `${base} (${formatQuantity(value, 'ratio')})`;
+    case 'duration':
+      return value < 3600 ? `${base}s` : `${base}s (${formatDuration(value)})`;
+    default:
+      return formatQuantity(value, kind);
+  }
+}
+
 function formatDuration(seconds: number): string {
   if (seconds === 0) return '0s';
   if (seconds < 1) return `${round(seconds * 1000)}ms`;

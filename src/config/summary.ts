@@ -5,7 +5,7 @@
 import { findMeasure } from '../catalog/measures';
 import { kindOfUnit } from './measure-ref';
 import type { ConfigWarning, LoadedConfig, Measure, ResolvedRole, SwarmConfig } from './model';
-import { formatQuantity, type QuantityKind } from './quantity';
+import { formatBaseUnits, type QuantityKind } from './quantity';
 
 /** Pads the columns of `rows` to a common width; the first row is the header. */
 export function formatTable(rows: string[][]): string {
@@ -65,8 +65,8 @@ export function formatTriggers(config: SwarmConfig): string {
   const rows = [['TRIGGER', 'KIND', 'MEASURE', 'THRESHOLD', 'FOR', 'COOLDOWN', 'ACTION']];
   const { cpu, queue, error, framework } = config.triggers;
   if (cpu) {
-    const up = formatQuantity(cpu.scaleUpThreshold, 'ratio');
-    const down = formatQuantity(cpu.scaleDownThreshold, 'ratio');
+    const up = formatBaseUnits(cpu.scaleUpThreshold, 'ratio');
+    const down = formatBaseUnits(cpu.scaleDownThreshold, 'ratio');
     rows.push([
       'cpu_scaling',
       'cpu',
@@ -94,7 +94,7 @@ export function formatTriggers(config: SwarmConfig): string {
       'error_scaling',
       'error',
       'error_rate',
-      `> ${formatQuantity(error.errorRateThreshold, 'ratio')}`,
+      `> ${formatBaseUnits(error.errorRateThreshold, 'ratio')}`,
       duration(error.forSeconds),
       duration(error.cooldownSeconds),
       roleList(error.spawn),
@@ -159,11 +159,11 @@ function measureLabel(measure: Measure): string {
 function threshold(value: number, measure: Measure): string {
   const spec = findMeasure(measure.name);
   const kind: QuantityKind = spec ? kindOfUnit(spec.unit) : (measure.thresholdKind ?? 'count');
-  return formatQuantity(value, kind);
+  return formatBaseUnits(value, kind);
 }
 
 function duration(seconds: number): string {
-  return formatQuantity(seconds, 'duration');
+  return formatBaseUnits(seconds, 'duration');
 }
 
 function roleList(roles: ResolvedRole[]): string {

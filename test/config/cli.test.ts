@@ -223,7 +223,7 @@ describe('triggers', () => {
     expect(db.code).toBe(EXIT.ok);
     const list = await cli('triggers', 'list', '--config', file);
     expect(list.stdout).toMatch(/actor_load +framework +actor_system_load +> 50 /);
-    expect(list.stdout).toMatch(/db_connections +framework +database_connections +> 80% /);
+    expect(list.stdout).toMatch(/db_connections +framework +database_connections +> 0.8 \(80%\) /);
     const written = readFileSync(file, 'utf8');
     expect(written).toContain('# Framework-specific scaling');
     expect(written).toContain('threshold: 80%\n      spawn: ["postgresql-architect"]');

@@ -67,6 +67,19 @@ describe('config editor', () => {
     expect(editor.content).toContain('    spawn_agents: ["supervision-tree-architect"]\n');
   });
 
+  test('a quoted string stays quoted', () => {
+    const editor = open();
+    editor.set(['framework_metrics', 0, 'query'], 'sum(systemcore_components_active)');
+    expect(editor.content).toContain('    query: "sum(systemcore_components_active)"\n');
+  });
+
+  test('a block mapping is replaced in block style', () => {
+    const editor = open();
+    editor.set(['core_architecture', 'agents', 1, 'config_knowledge'], { worker_threads: 8 });
+    expect(editor.content).toContain('      config_knowledge:\n        worker_threads: 8\n      \n    - id: actor-system-manager');
+    expect(editor.validate().config.categories[0].agents[1].knowledge).toEqual({ config_knowledge: { worker_threads: 8 } });
+  });
+
   test('a missing section is appended in block style', () => {
     const editor = open();
     editor.set(['scaler', 'heartbeat_ttl'], '45s');

@@ -1,4 +1,5 @@
 import {
+  formatBaseUnits,
   formatQuantity,
   parseBytes,
   parseDuration,
@@ -140,6 +141,19 @@ describe('formatQuantity', () => {
     [1024, 'bytes', '1024 B'],
   ] as const)('%p as %s reads %p', (value, kind, text) => {
     expect(formatQuantity(value, kind)).toBe(text);
+  });
+});
+
+describe('formatBaseUnits', () => {
+  test.each([
+    [0.7, 'ratio', '0.7 (70%)'],
+    [60, 'duration', '60s'],
+    [0.1, 'duration', '0.1s'],
+    [86400, 'duration', '86400s (1d)'],
+    [100000, 'rate', '100000/s'],
+    [20, 'count', '20'],
+  ] as const)('%p as %s reads %p', (value, kind, text) => {
+    expect(formatBaseUnits(value, kind)).toBe(text);
   });
 });
 
