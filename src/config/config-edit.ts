@@ -5,7 +5,15 @@
  * write (temp file in the same directory, then rename).
  */
 import { randomBytes } from 'node:crypto';
-import { renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 
@@ -34,10 +42,13 @@ export class EditError extends Error {
 export class ConfigEditor {
   private doc: Document;
 
+  private readonly original: string;
+
   constructor(
     readonly file: string,
     private text: string,
   ) {
+    this.original = text;
     this.doc = ConfigEditor.parse(text, file);
   }
 
@@ -93,9 +104,16 @@ export class ConfigEditor {
     return loadConfigText(this.text, this.file, 'yaml', options);
   }
 
-  /** Validates, then writes the file atomically, keeping its permission bits. */
+  /**
+   * Validates, then writes the file atomically, keeping its permission bits. Rejects the write
+   * when the file changed since it was read, so a concurrent edit is not lost.
+   */
   save(options: LoadOptions = {}): LoadedConfig {
     const loaded = this.validate(options);
+    // NOTE: an edit landing between this check and the rename is still overwritten.
+    if (readIfExists(this.file) !== this.original) {
+      throw new EditError(`${this.file} changed while it was being edited: run the command again`);
+    }
     writeAtomically(this.file, this.text);
     return loaded;
   }
@@ -181,7 +199,9 @@ export class ConfigEditor {
 }
 
 /** Writes through a temp file in the same directory and a rename, so readers never see half a file. */
-export function writeAtomically(file: string, text: string): void {
+export function writeAtomically(path: string, text: string): void {
+  // Writing through a symlink keeps the link and replaces its target.
+  const file = existsSync(path) ? realpathSync(path) : path;
   const temp = join(
     dirname(file),
     `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
@@ -202,6 +222,14 @@ export function writeAtomically(file: string, text: string): void {
       // The temp file was never created or is already gone.
     }
     throw err;
+  }
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

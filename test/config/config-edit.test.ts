@@ -1,11 +1,14 @@
 import {
+  chmodSync,
   copyFileSync,
+  lstatSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
-  chmodSync,
+  symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +114,24 @@ describe('config editor', () => {
     editor.save();
     expect(statSync(file).mode & 0o777).toBe(0o640);
     expect(readdirSync(dir)).toEqual(['swarm.yaml']);
+  });
+
+  test('a concurrent change is not overwritten', () => {
+    const editor = open();
+    editor.set(['swarm', 'base_agents'], 25);
+    writeFileSync(file, ORIGINAL.replace('base_agents: 20', 'base_agents: 21'));
+    expect(() => editor.save()).toThrow('changed while it was being edited');
+    expect(readFileSync(file, 'utf8')).toContain('base_agents: 21');
+  });
+
+  test('a symlinked file keeps its link', () => {
+    const link = join(dir, 'link.yaml');
+    symlinkSync(file, link);
+    const editor = new ConfigEditor(link, readFileSync(link, 'utf8'));
+    editor.set(['swarm', 'base_agents'], 25);
+    editor.save();
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(file, 'utf8')).toContain('base_agents: 25');
   });
 
   test('a key path resolves agent ids in lists', () => {
