@@ -23,7 +23,7 @@ export const DEFAULTS = {
   driverTimeoutSeconds: 10,
 } as const;
 
-/** What buildModel needs besides the data. */
+/** Options of buildModel besides the data. */
 export interface BuildOptions {
   format: 'yaml' | 'markdown';
   strict: boolean;

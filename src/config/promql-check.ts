@@ -50,7 +50,7 @@ export function isKnownMetric(name: string): boolean {
   });
 }
 
-/** Every name a query may select: exported metrics, histogram series and recording rules. */
+/** Lists every name a query may select: exported metrics, histogram series and recording rules. */
 export function knownMetricNames(): string[] {
   const names = SIGNALS.flatMap((signal) =>
     signal.type === 'histogram'

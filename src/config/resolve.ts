@@ -4,9 +4,9 @@
  * Rules, first match wins (docs/config.md explains them with the example's names):
  * 1. `id`: an agent id, exactly.
  * 2. `capability`: a capability of an agent, exactly; the first such agent in file order.
- * 3. `near`: an agent id that starts with the name and a dash (`protocol-bridge` finds
- *    `protocol-bridge-specialist`), then an id or capability with the same word stems
- *    (`message-router` finds capability `message-routing`), then the id or capability within a
+ * 3. `near`: first an agent id that starts with the name and a dash (`protocol-bridge` finds
+ *    `protocol-bridge-specialist`). Then an id or capability with the same word stems
+ *    (`message-router` finds capability `message-routing`). Then an id or capability within a
  *    small edit distance (a typo).
  * 4. `created`: a new role named as written, in the category of the first sibling in the same
  *    list that matched by rules 1-3; else the category whose agents share the most word stems
@@ -48,7 +48,7 @@ export class RoleResolver {
     });
   }
 
-  /** Every name resolved so far, in order of first appearance. */
+  /** Returns every name resolved so far, in order of first appearance. */
   roles(): ResolvedRole[] {
     return [...this.resolved.values()];
   }

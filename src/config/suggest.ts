@@ -24,7 +24,7 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** The largest edit distance still read as a typo: 1 for short names, 2 from 8 characters on. */
+/** Returns the largest edit distance read as a typo: 1 for short names, 2 from 8 characters on. */
 export function typoBudget(name: string): number {
   return name.length >= 8 ? 2 : 1;
 }
