@@ -55,7 +55,9 @@ export class RetryPolicy {
   readonly options: RetryPolicyOptions;
 
   constructor(options: Partial<RetryPolicyOptions> = {}, private readonly random = Math.random) {
-    this.options = { ...DEFAULT_RETRY, ...options };
+    // Without an explicit maximum, a long initial delay raises the default maximum with it.
+    const maxDelayMs = options.maxDelayMs ?? Math.max(DEFAULT_RETRY.maxDelayMs, options.initialDelayMs ?? 0);
+    this.options = { ...DEFAULT_RETRY, ...options, maxDelayMs };
     validate(this.options);
   }
 
