@@ -11,7 +11,12 @@ export const SCHEMA_PATH = 'schema/swarm.schema.json';
 
 /** Returns the JSON Schema of the swarm file as formatted JSON text with a final newline. */
 export function generateJsonSchema(): string {
-  // `io: 'input'` describes the file as written, so keys with defaults stay optional.
-  const schema = z.toJSONSchema(swarmFileSchema, { io: 'input', unrepresentable: 'any' });
+  // `io: 'input'` describes the file as written, so keys with defaults stay optional. Draft 7
+  // keeps the schema readable by older JSON Schema validators and editor plugins.
+  const schema = z.toJSONSchema(swarmFileSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-7',
+  });
   return `${JSON.stringify(schema, null, 2)}\n`;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import Ajv2020 from 'ajv/dist/2020';
+import Ajv from 'ajv';
 import { parse } from 'yaml';
 
 import { generateJsonSchema, SCHEMA_PATH } from '../../src/config/json-schema';
@@ -11,7 +11,7 @@ const committed = readFileSync(join(ROOT, SCHEMA_PATH), 'utf8');
 const example = readFileSync(join(ROOT, 'ms-framework-swarm.yaml'), 'utf8');
 
 function validator() {
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const ajv = new Ajv({ allErrors: true, strict: false });
   return ajv.compile(JSON.parse(generateJsonSchema()) as object);
 }
 
