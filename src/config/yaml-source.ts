@@ -58,13 +58,13 @@ export class YamlSource {
     });
     const source = new YamlSource(file, doc, counter, lineMap);
     const issues = doc.errors.map((error): ConfigIssue => {
-      const code = error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
-      const hint = code === 'duplicate-key' ? ': remove or rename one of them' : '';
-      return {
-        code,
-        message: `${syntaxMessage(error.message)}${hint}`,
-        source: source.at(error.pos[0], ''),
-      };
+      const where = source.at(error.pos[0], '');
+      if (error.code !== 'DUPLICATE_KEY') {
+        return { code: 'yaml-syntax', message: syntaxMessage(error.message), source: where };
+      }
+      const key = /^["']?([^"':\n]+)/.exec(text.slice(error.pos[0]))?.[1]?.trim() ?? '';
+      const message = `key "${key}" appears twice in one mapping: remove or rename one of them`;
+      return { code: 'duplicate-key', message, source: where };
     });
     if (issues.length === 0) issues.push(...source.checkKeys());
     if (issues.length > 0) throw new ConfigError(file, issues);

@@ -49,7 +49,7 @@ function convert(issue: ZodIssue, prefix: Path, raw: unknown, source: YamlSource
         return [
           {
             code: 'missing-key',
-            message: `required key is missing: add it with a value of type ${issue.expected}`,
+            message: `required key "${String(path[path.length - 1])}" is missing: add it with ${describeType(issue.expected)} as its value`,
             source: source.locate(path),
           },
         ];
@@ -133,16 +133,21 @@ function convertUnion(
   return best.flatMap((issue) => convert(issue, path, raw, source));
 }
 
-function wrongType(path: Path, expected: string, value: unknown, source: YamlSource): ConfigIssue {
+/** Names a zod type as the YAML reader knows it: `array` is a list, `object` a mapping. */
+function describeType(expected: string): string {
   const words: Record<string, string> = {
     array: 'a list',
     object: 'a mapping',
     int: 'a whole number',
   };
-  const expectedText = expected
+  return expected
     .split(' or ')
     .map((type) => words[type] ?? `a ${type}`)
     .join(' or ');
+}
+
+function wrongType(path: Path, expected: string, value: unknown, source: YamlSource): ConfigIssue {
+  const expectedText = describeType(expected);
   return {
     code: 'wrong-type',
     message: `value ${show(value)} is ${kindOf(value)}: expected ${expectedText}`,
