@@ -11,8 +11,10 @@ import { parserFor, QuantityError, type QuantityKind } from './quantity';
 import { didYouMean } from './suggest';
 import type { YamlSource } from './yaml-source';
 
+/** Key path into the document, such as `['scaling_rules', 'error_rate', 'threshold']`. */
 export type Path = (string | number)[];
 
+/** Issues, warnings and positioned parsing for one build of the model. */
 export class BuildContext {
   readonly issues: ConfigIssue[] = [];
   readonly warnings: ConfigWarning[] = [];

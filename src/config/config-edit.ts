@@ -39,6 +39,7 @@ export class EditError extends Error {
   readonly code = 'EDIT_REJECTED';
 }
 
+/** Editor of one swarm YAML file's text; every change re-parses the document. */
 export class ConfigEditor {
   private doc: Document;
 

@@ -4,6 +4,7 @@
  */
 import { isMap, isScalar, isSeq, type Document, type Pair } from 'yaml';
 
+/** Path of keys and list indexes into the YAML document. */
 export type DocPath = (string | number)[];
 
 /**

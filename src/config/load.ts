@@ -14,6 +14,7 @@ import { convertZodIssues, knownKeysErrorMap } from './zod-issues';
 
 export { markdownToYaml };
 
+/** Options of loadConfig and loadConfigText. */
 export interface LoadOptions {
   /** Accept only agent ids in `spawn` lists; every other name is an error. */
   strict?: boolean;

@@ -22,6 +22,7 @@ export interface Unresolved {
   message: string;
 }
 
+/** Resolver of spawn names against the agents of a config, caching each name's first result. */
 export class RoleResolver {
   private readonly agents: AgentSpec[];
   private readonly resolved = new Map<string, ResolvedRole>();

@@ -73,6 +73,7 @@ const promql = z
 export const ENTRY_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const entryName = z.string().regex(ENTRY_NAME, 'expected a name such as "actor_count"');
 
+/** `performance_targets` of an agent spec. */
 export const performanceTargetsSchema = z.strictObject({
   throughput: quantity('rate', 'Target throughput, per second').optional(),
   latency_p50: duration('Median latency target'),
@@ -83,6 +84,7 @@ export const performanceTargetsSchema = z.strictObject({
   error_rate: quantity('ratio', 'Highest acceptable error ratio').optional(),
 });
 
+/** One agent spec of a category. */
 export const agentSpecSchema = z.strictObject({
   id: roleName.meta({
     description: 'Role id of this agent type; names in spawn lists refer to it',
@@ -127,6 +129,7 @@ export const agentSpecSchema = z.strictObject({
     .optional(),
 });
 
+/** An agent category: a plain list of specs, or `{capacity, dynamic, agents}`. */
 export const categorySchema = z.union([
   z
     .array(agentSpecSchema)
@@ -158,6 +161,7 @@ const measured = {
   cooldown: duration('Least time between two scale actions of this entry'),
 };
 
+/** One entry of `scaling_rules`. */
 export const scalingRuleSchema = z.strictObject({
   threshold: z
     .union([z.number(), z.string()])
@@ -168,6 +172,7 @@ export const scalingRuleSchema = z.strictObject({
   ...measured,
 });
 
+/** One entry of `scaling_triggers.framework_scaling`. */
 export const frameworkTriggerSchema = z.strictObject({
   threshold: z
     .union([z.number(), z.string()])
@@ -182,6 +187,7 @@ export const frameworkTriggerSchema = z.strictObject({
 
 const timing = { cooldown: measured.cooldown, for: measured.for, query: measured.query };
 
+/** The `scaling_triggers` section. */
 export const scalingTriggersSchema = z.strictObject({
   cpu_scaling: z
     .strictObject({
@@ -212,6 +218,7 @@ export const scalingTriggersSchema = z.strictObject({
   framework_scaling: z.record(entryName, frameworkTriggerSchema).default({}),
 });
 
+/** The `scaler` section: swarm-scaler's own timing settings. */
 export const scalerSchema = z.strictObject({
   scale_up_stabilization: duration('Least time between two scale-ups of one rule'),
   scale_down_stabilization: duration(
@@ -227,6 +234,7 @@ export const scalerSchema = z.strictObject({
   default_cooldown: duration('Cooldown of rules and triggers that set none'),
 });
 
+/** The `driver` section: how the scaler reaches the agent runtime. */
 export const driverSchema = z.strictObject({
   kind: z.enum(['in-process', 'nats', 'exec', 'http']).default('in-process'),
   start_delay: duration('In-process driver: delay before a spawned agent is ready'),
@@ -237,6 +245,7 @@ export const driverSchema = z.strictObject({
     .meta({ description: 'Driver-specific settings' }),
 });
 
+/** The `swarm` section with `auto_scale`. */
 export const swarmSectionSchema = z.strictObject({
   topology: z.enum(['hierarchical', 'mesh', 'ring', 'star']).default('hierarchical'),
   base_agents: z.number().int().nonnegative().meta({ description: 'Agents always running' }),
@@ -261,6 +270,7 @@ export const swarmSectionSchema = z.strictObject({
     .optional(),
 });
 
+/** One panel of `framework_metrics`. */
 export const dashboardQuerySchema = z.strictObject({
   name: z.string().min(1),
   query: promql,
@@ -292,6 +302,9 @@ export const swarmFileSchema = z
     description: 'Agent swarm, scaling rules and triggers',
   });
 
+/** The validated file, before quantities are parsed and names resolved. */
 export type SwarmFile = z.infer<typeof swarmFileSchema>;
+/** One validated agent spec. */
 export type AgentSpecFile = z.infer<typeof agentSpecSchema>;
+/** One validated agent category. */
 export type CategoryFile = z.infer<typeof categorySchema>;

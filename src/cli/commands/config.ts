@@ -81,6 +81,7 @@ export function parseValue(text: string): unknown {
   }
 }
 
+/** Registers `config get` and `config set`. */
 export const registerConfig: RegisterCommand = (program: Command, io: CliIo, setExit) => {
   const config = program
     .command('config')

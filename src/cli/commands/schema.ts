@@ -16,6 +16,7 @@ interface SchemaOptions {
   check?: boolean | string;
 }
 
+/** Registers `schema`. */
 export const registerSchema: RegisterCommand = (program: Command, io: CliIo, setExit) => {
   program
     .command('schema')

@@ -42,6 +42,7 @@ function collect(value: string, previous: string[] = []): string[] {
   ];
 }
 
+/** Registers `triggers add`, `triggers list` and `triggers remove`. */
 export const registerTriggers: RegisterCommand = (program: Command, io: CliIo, setExit) => {
   const triggers = program
     .command('triggers')

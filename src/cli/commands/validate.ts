@@ -26,6 +26,7 @@ export function configPath(io: CliIo, file: string): string {
   return isAbsolute(file) || io.cwd === process.cwd() ? file : resolve(io.cwd, file);
 }
 
+/** Registers `validate`. */
 export const registerValidate: RegisterCommand = (program: Command, io: CliIo, setExit) => {
   program
     .command('validate')
