@@ -3,6 +3,7 @@
  * window of events in flight, and the subscriber's progress, copied to shared memory every
  * millisecond, opens the window. The rate is events over the time from first to last event.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -17,11 +18,22 @@ export interface MeasuredSubscriber {
 /** The outcome of one measured run. */
 export interface IngestResult {
   eventsPerSecond: number;
+  /** Events per second of CPU time of the main thread: what one uncontended core would take. */
+  eventsPerCpuSecond: number;
   sent: number;
   processed: number;
 }
 
 const PUBLISHER = path.join(__dirname, 'publisher.js');
+
+/** Returns the CPU time of this process's main thread in seconds, from /proc (Linux only). */
+function mainThreadCpuSeconds(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
 
 /** Publishes `job` from a worker and times `subscriber` until it has taken every event. */
 export async function measureIngest(
@@ -40,6 +52,8 @@ export async function measureIngest(
   let firstAt = 0;
   let firstCount = 0;
   let lastAt = 0;
+  let firstCpu = 0;
+  let lastCpu = 0;
   await new Promise<void>((resolve) => {
     const deadline = Date.now() + timeoutMs;
     const timer = setInterval(() => {
@@ -48,11 +62,13 @@ export async function measureIngest(
       if (count > 0 && firstAt === 0) {
         firstAt = now;
         firstCount = count;
+        firstCpu = mainThreadCpuSeconds();
       }
       Atomics.store(shared, 0, count);
       Atomics.notify(shared, 0);
       if (count >= job.totalEvents || Date.now() > deadline) {
         lastAt = now;
+        lastCpu = mainThreadCpuSeconds();
         clearInterval(timer);
         resolve();
       }
@@ -62,5 +78,12 @@ export async function measureIngest(
   await worker.terminate();
   const processed = subscriber.processed();
   const seconds = (lastAt - firstAt) / 1000;
-  return { eventsPerSecond: seconds > 0 ? (processed - firstCount) / seconds : 0, sent, processed };
+  const cpuSeconds = lastCpu - firstCpu;
+  const events = processed - firstCount;
+  return {
+    eventsPerSecond: seconds > 0 ? events / seconds : 0,
+    eventsPerCpuSecond: cpuSeconds > 0 ? events / cpuSeconds : 0,
+    sent,
+    processed,
+  };
 }
