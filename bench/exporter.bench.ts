@@ -157,7 +157,7 @@ const round3 = (value: number): number => Math.round(value * 1000) / 1000;
 export async function run(): Promise<BenchEntry[]> {
   const server = await startBenchNatsServer();
   try {
-    // Memory first, while the heap holds nothing from the other runs.
+    // Memory first, while the heap contains nothing from the other runs.
     const memory = await memoryAtRate(server);
     const single = await singleEventIngest(server);
     const batched = await batchedIngest(server);

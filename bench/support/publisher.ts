@@ -1,13 +1,14 @@
 /**
- * The load generator of the exporter benchmarks. It runs as a worker thread (windowed mode: keeps
- * at most `window` events ahead of what the subscriber reported in shared memory) or as a child
- * process (paced mode: a fixed rate), so it never shares an event loop with the code measured.
+ * The load generator of the exporter benchmarks, so that it never shares an event loop with the
+ * code measured. As a worker thread it runs windowed: it keeps at most `window` events ahead of
+ * the progress the subscriber reports in shared memory. As a child process it runs paced, at a
+ * fixed rate.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 import { connect } from '@nats-io/transport-node';
 
-/** What the publisher sends and how. */
+/** A publishing job: the message, the amount and the pacing. */
 export interface PublisherJob {
   natsUrl: string;
   subject: string;
@@ -19,7 +20,7 @@ export interface PublisherJob {
   window?: number;
   /** Paced mode: events per second. */
   ratePerSecond?: number;
-  /** Windowed mode: slot 0 holds the events the subscriber has processed. */
+  /** Windowed mode: slot 0 contains the number of events the subscriber has processed. */
   progress?: SharedArrayBuffer;
 }
 

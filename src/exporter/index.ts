@@ -99,7 +99,7 @@ export class TelemetryExporter implements Exporter {
     this.options.logger.info({ prefix: this.prefix, probes: this.probes.names }, 'exporter started');
   }
 
-  /** Drains the telemetry subscriptions, stops the probes and forgets every snapshot. */
+  /** Drains the telemetry subscriptions, stops the probes and clears every snapshot. */
   async stop(): Promise<void> {
     await this.subscriber.stop();
     await this.probes.stop();

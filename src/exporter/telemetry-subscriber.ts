@@ -96,7 +96,7 @@ export class TelemetrySubscriber {
     const snapshots = snapshotSubject(prefix);
     this.nc = nc;
     this.options.self.connected.set(1);
-    // One subscription per kind: the callback knows its kind without decoding the subject.
+    // One subscription per kind, so the callback is bound to its kind and never decodes the subject.
     this.subscriptions = ingest.eventSubjects.map((subject) => {
       const handle = ingest.kindHandler(subject);
       return nc.subscribe(subject, {

@@ -30,7 +30,7 @@ export interface LoadPlan {
     requests: number;
     errorsPerRequest: number;
   };
-  /** Longest request and query latency to draw, in seconds. */
+  /** Maximum request and query latency to draw, in seconds. */
   maxLatencySeconds: number;
 }
 

@@ -37,7 +37,7 @@ export interface SimulationOptions {
   logger?: Logger;
 }
 
-/** What a run published. */
+/** Counts of what a run published. */
 export interface SimulationSummary {
   events: number;
   snapshots: number;

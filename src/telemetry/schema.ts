@@ -34,11 +34,11 @@ export const EVENT_SCHEMAS = {
   request: z.looseObject({ v: version, seconds }),
   /** One error raised in the framework, by error kind. */
   error: z.looseObject({ v: version, kind: labelValue }),
-  /** One recovery attempt after an error; `ok` tells whether it succeeded. */
+  /** One recovery attempt after an error; `ok` is true when it succeeded. */
   recovery: z.looseObject({ v: version, kind: labelValue, ok: z.boolean() }),
   /** One PostgreSQL query, by pool, and its latency. */
   pg_query: z.looseObject({ v: version, pool: labelValue, seconds }),
-  /** One JetStream KV operation; `hit` on a `get` tells whether a value was found. */
+  /** One JetStream KV operation; `hit` on a `get` is true when a value was found. */
   kv_op: z.looseObject({
     v: version,
     bucket: labelValue,

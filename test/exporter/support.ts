@@ -25,12 +25,12 @@ export function exampleConfig(): SwarmConfig {
   return loadConfig(path.join(__dirname, '..', '..', 'ms-framework-swarm.yaml')).config;
 }
 
-/** Returns a logger that drops everything, and one that records messages. */
+/** Creates a logger that writes nothing. */
 export function silentLogger(): Logger {
   return createLogger({ level: 'silent' });
 }
 
-/** A pino-compatible logger that records `[level, message]` pairs. */
+/** Creates a pino logger whose calls are recorded as `[level, message]` pairs. */
 export function recordingLogger(): { logger: Logger; lines: Array<[string, string]> } {
   const lines: Array<[string, string]> = [];
   const logger = createLogger({ level: 'debug' });
@@ -73,7 +73,7 @@ export interface OwnNatsServer {
   stop(): Promise<void>;
 }
 
-/** Starts `/usr/sbin/nats-server -js` on free ports; resolves once `/varz` answers. */
+/** Starts `/usr/sbin/nats-server -js` on free ports; resolves once `/varz` responds. */
 export async function startNatsServer(port?: number): Promise<OwnNatsServer> {
   const clientPort = port ?? (await freePort());
   const monitorPort = await freePort();

@@ -6,7 +6,7 @@ import { exampleConfig } from '../exporter/support';
 const sum = (value: number | Record<string, number>): number =>
   typeof value === 'number' ? value : Object.values(value).reduce((a, b) => a + b, 0);
 
-/** Each measure's value under a plan, as its catalogue PromQL would compute it. */
+/** Computes each measure's value under a plan, as its catalogue PromQL would. */
 function measureValues(plan: LoadPlan): Record<string, number> {
   const gauges = plan.gauges;
   const actors = sum(gauges.actors_active);
@@ -22,7 +22,7 @@ function measureValues(plan: LoadPlan): Record<string, number> {
     cpu_utilization: gauges.framework_cpu_utilization_ratio as number,
     memory_usage: gauges.framework_memory_utilization_ratio as number,
     pending_tasks: sum(gauges.task_queue_depth),
-    // histogram_quantile never returns more than the bucket bound that holds every observation.
+    // histogram_quantile never returns more than the bucket bound that contains every observation.
     response_time: plan.maxLatencySeconds,
     actor_queue_depth: Math.max(...Object.values(gauges.actor_mailbox_depth as Record<string, number>)),
   };

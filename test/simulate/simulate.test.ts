@@ -38,7 +38,7 @@ async function startExporter(prefix: string): Promise<Registry> {
   return registry;
 }
 
-/** Returns the value that says a signal has data: the sample sum, or `_count` for histograms. */
+/** Returns the sample sum of a signal, or of its `_count` for histograms; above 0 means data. */
 async function signalData(registry: Registry, metric: string, type: string): Promise<number> {
   return sumSamples(registry, type === 'histogram' ? `${metric}_count` : metric);
 }

@@ -26,7 +26,7 @@ export interface Probe {
   close?(): Promise<void>;
 }
 
-/** Raised when a probe cannot read its source; `retryable` tells whether the next run may work. */
+/** Raised when a probe cannot read its source; `retryable` is true when the next run may work. */
 export class ProbeError extends Error {
   override name = 'ProbeError';
   readonly code = 'PROBE_FAILED';
