@@ -40,7 +40,7 @@ export interface AgentHostOptions {
   logger: Logger;
 }
 
-/** How long a host waits for another host to answer whether it already runs an agent. */
+/** Time a host waits for another host's status reply before it starts the agent itself. */
 const OWNER_PROBE_TIMEOUT_MS = 500;
 
 /** Runs agents for the NATS driver. */

@@ -1,5 +1,5 @@
 /**
- * What every driver shares: a child logger, the operation tracker (deadline, metrics, health) and
+ * The parts every driver shares: a child logger, the operation tracker (deadline, metrics, health) and
  * the heartbeat listeners.
  */
 import type { Registry } from 'prom-client';

@@ -56,13 +56,13 @@ export interface PoolDriver {
   /** Closes connections and stops timers. */
   stop(): Promise<void>;
   /**
-   * False while the driver is down (several consecutive failed operations); the scaler should
+   * False while the driver is down after several consecutive failed operations. The scaler should
    * freeze spawns until it turns true again. Drivers without this member are always healthy.
    */
   isHealthy?(): boolean;
   /**
-   * False when the driver has no liveness source (an exec driver without a status command), so
-   * missing heartbeats say nothing about its agents. Absent means true.
+   * False when the driver has no liveness source, such as an exec driver without a status
+   * command. Missing heartbeats then do not mean its agents are dead. Absent means true.
    */
   readonly reportsHeartbeats?: boolean;
 }

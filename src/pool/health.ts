@@ -9,7 +9,7 @@ import type { Logger } from '../log';
 import type { DriverError } from './driver';
 import type { DriverMetrics } from './metrics';
 
-/** Consecutive failures that mark a driver down unless `driver.options.failureThreshold` says otherwise. */
+/** Consecutive failures that mark a driver down when `driver.options.failure_threshold` is not set. */
 export const DEFAULT_FAILURE_THRESHOLD = 3;
 
 /** Tracks consecutive failures and logs one line on each transition between up and down. */
@@ -31,7 +31,7 @@ export class DriverHealth {
     return !this.isDown;
   }
 
-  /** Records an operation that reached the runtime and got an answer. */
+  /** Records an operation that reached the runtime and got a response. */
   recordSuccess(): void {
     this.consecutiveFailures = 0;
     if (!this.isDown) return;
@@ -40,7 +40,7 @@ export class DriverHealth {
     this.logger.info({ driver: this.driverKind }, 'pool driver recovered');
   }
 
-  /** Records a failed operation; the threshold-th failure in a row marks the driver down. */
+  /** Records a failed operation. The threshold-th failure in a row marks the driver down. */
   recordFailure(err: DriverError): void {
     this.consecutiveFailures += 1;
     if (this.isDown || this.consecutiveFailures < this.failureThreshold) return;

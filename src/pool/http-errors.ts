@@ -1,6 +1,6 @@
 /**
- * Classification of HTTP driver failures: network errors and 5xx answers are retryable, 4xx
- * answers are rejections that a retry cannot fix.
+ * Classification of HTTP driver failures. Network errors and 5xx responses are retryable, and 4xx
+ * responses are rejections that a retry cannot fix.
  */
 import axios, { type AxiosResponse } from 'axios';
 
@@ -29,7 +29,7 @@ function fromResponse(response: AxiosResponse, what: string): DriverError {
   const status = response.status;
   const detail = describeBody(response.data);
   if (status >= 500) {
-    return new DriverError(`${what}: the agent API answered ${status}${detail}`, 'unreachable', true);
+    return new DriverError(`${what}: the agent API responded ${status}${detail}`, 'unreachable', true);
   }
   if (status >= 400) {
     return new DriverError(`${what}: the agent API rejected it with ${status}${detail}`, 'rejected', false);

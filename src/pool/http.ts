@@ -2,7 +2,7 @@
  * The HTTP driver: `POST {url}/agents` spawns, `DELETE {url}/agents/{id}` retires and an optional
  * `GET {url}/agents`, polled, gives liveness.
  *
- * Network errors and 5xx answers are retried with exponential backoff inside one spawn or retire,
+ * Network errors and 5xx responses are retried with exponential backoff inside one spawn or retire,
  * within `driver.timeout`. Each spawn carries an `Idempotency-Key` header (the request's
  * idempotency key), so a server that honours it starts one agent however often the spawn is sent.
  */
@@ -36,7 +36,7 @@ export function parseHttpOptions(options: unknown, token?: string): HttpDriverOp
   return { ...parseOptions('http', httpOptionsSchema, options), token };
 }
 
-/** One agent in the answer of `GET {url}/agents`. */
+/** One agent in the response of `GET {url}/agents`. */
 const listedAgentSchema = z.object({
   agentId: z.string().optional(),
   id: z.string().optional(),
@@ -44,7 +44,7 @@ const listedAgentSchema = z.object({
 });
 const agentListSchema = z.union([z.array(listedAgentSchema), z.object({ agents: z.array(listedAgentSchema) })]);
 
-/** States in a liveness answer that mean the agent is not alive. */
+/** States in a liveness response that mean the agent is not alive. */
 const DEAD_STATES = new Set(['stopped', 'failed', 'exited']);
 
 /** Drives agents through an HTTP API. */

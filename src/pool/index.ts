@@ -26,7 +26,7 @@ export { ExecDriver } from './exec';
 export { HttpDriver } from './http';
 export { AgentHost } from './agent-host';
 
-/** What the service passes to `createDriver`. */
+/** Dependencies the service passes to `createDriver`. */
 export interface DriverDeps {
   logger: Logger;
   registry: Registry;

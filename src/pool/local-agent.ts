@@ -46,7 +46,7 @@ export class LocalAgent {
         resolve();
       }, options.startDelayMs);
     });
-    // `ready` may be awaited by nobody when the agent is stopped early.
+    // When the agent stops early, no caller may await `ready`: this keeps its rejection handled.
     this.ready.catch(() => undefined);
   }
 

@@ -108,7 +108,7 @@ export class NatsDriver implements PoolDriver {
       try {
         await this.request(this.subjects.commands(agentId), { command: 'retire', agentId }, 'retire');
       } catch (err) {
-        // Nobody serves the agent's command subject, so no host runs it: it is already gone.
+        // No host subscribes to the agent's command subject, so the agent is already gone.
         if (!(err instanceof DriverError && err.cause instanceof errors.RequestError && err.cause.isNoResponders())) {
           throw err;
         }

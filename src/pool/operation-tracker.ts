@@ -10,16 +10,16 @@ import { DriverError, type DriverFailureReason } from './driver';
 import type { DriverHealth } from './health';
 import type { DriverMetrics, DriverOperation } from './metrics';
 
-/** Failure reasons that mean the runtime answered: they do not count against driver health. */
+/** Failure reasons that mean the runtime responded, so they do not count against driver health. */
 const ANSWERED_REASONS: ReadonlySet<DriverFailureReason> = new Set(['rejected']);
 
 /**
  * Operations that decide driver health. Status polls run another command or endpoint than a
- * spawn, so their success says nothing about whether spawns can succeed.
+ * spawn, so their success does not show whether spawns can succeed.
  */
 const HEALTH_OPERATIONS: ReadonlySet<DriverOperation> = new Set(['spawn', 'retire']);
 
-/** What a tracker needs. */
+/** Settings of an operation tracker. */
 export interface OperationTrackerOptions {
   driverKind: string;
   logger: Logger;

@@ -20,7 +20,7 @@ export class DriverConfigError extends Error {
   }
 }
 
-/** A duration written with a unit (`2s`, `500ms`), read as milliseconds. */
+/** Builds a schema that reads a duration written with a unit (`2s`, `500ms`) as milliseconds. */
 export function durationMs(): z.ZodType<number, unknown> {
   return z.unknown().transform((value, context) => {
     try {
@@ -33,14 +33,14 @@ export function durationMs(): z.ZodType<number, unknown> {
   });
 }
 
-/** A command template: the program, then its arguments, each one string with `{placeholders}`. */
+/** Builds the schema of a command template: the program, then its arguments, with `{placeholders}`. */
 export function commandTemplate(): z.ZodType<string[], unknown> {
   return z
     .array(z.string(), { error: 'expected a list of strings such as ["my-cli", "spawn", "{agentId}"]' })
     .min(1, { error: 'expected at least the program name' });
 }
 
-/** Parses `options` with `schema`; every problem is named as `driver.options.<key>`. */
+/** Parses `options` with `schema` and names every problem as `driver.options.<key>`. */
 export function parseOptions<T>(kind: string, schema: z.ZodType<T, unknown>, options: unknown): T {
   const result = schema.safeParse(options);
   if (result.success) return result.data;

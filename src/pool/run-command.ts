@@ -6,7 +6,7 @@ import { execFile, type ExecFileException } from 'node:child_process';
 
 import { DriverError } from './driver';
 
-/** How a command ended. */
+/** Exit status and output of a finished command. */
 export interface CommandResult {
   /** Exit code, or null when a signal ended the process. */
   exitCode: number | null;

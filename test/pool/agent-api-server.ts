@@ -56,7 +56,7 @@ export class AgentApiServer {
     await new Promise((resolve) => this.server?.close(resolve));
   }
 
-  /** Makes the next spawn create its agent and then fail as `fault` says. */
+  /** Makes the next spawn create its agent and then fail in the way `fault` names. */
   failNextSpawn(fault: SpawnFault): void {
     this.nextFault = fault;
   }

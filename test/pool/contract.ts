@@ -2,7 +2,7 @@
  * The contract every pool driver passes: spawn, retire, heartbeat loss, failure and retry.
  *
  * A harness pairs a driver with its runtime (an agent host, a test server, a fixture CLI) and
- * reads the runtime's own state, so each check compares what the driver says with what happened.
+ * reads the runtime's own state, so each check compares what the driver reports with what happened.
  */
 import type { Registry } from 'prom-client';
 

@@ -11,7 +11,7 @@ import { createDriver } from '../../src/pool/index';
 import { InProcessDriver } from '../../src/pool/in-process';
 import { configWithDriver, metricValue, silentLogger, spawnRequest, uniqueId } from './helpers';
 
-/** A pino logger whose lines are collected as parsed JSON. */
+/** Creates a pino logger that collects its lines as parsed JSON. */
 function collectingLogger() {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({

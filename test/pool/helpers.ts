@@ -7,17 +7,17 @@ import type { AgentSpec, DriverConfig, SwarmConfig } from '../../src/config/mode
 import { createLogger, type Logger } from '../../src/log';
 import type { Heartbeat, PoolDriver, SpawnRequest } from '../../src/pool/driver';
 
-/** A logger that writes nothing. */
+/** Creates a logger that writes nothing. */
 export function silentLogger(): Logger {
   return createLogger({ level: 'silent' });
 }
 
-/** A short unique token, safe as a NATS subject token and a file name. */
+/** Returns a short unique token, safe as a NATS subject token and a file name. */
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
-/** An agent spec as the config loader would resolve it. */
+/** Builds an agent spec as the config loader would resolve it. */
 export function sampleSpec(id = 'actor-supervisor'): AgentSpec {
   return {
     id,
@@ -28,7 +28,7 @@ export function sampleSpec(id = 'actor-supervisor'): AgentSpec {
   };
 }
 
-/** A spawn request for `agentId` with a fresh idempotency key. */
+/** Builds a spawn request for `agentId` with an idempotency key derived from it. */
 export function spawnRequest(agentId: string, overrides: Partial<SpawnRequest> = {}): SpawnRequest {
   return {
     agentId,
@@ -40,7 +40,7 @@ export function spawnRequest(agentId: string, overrides: Partial<SpawnRequest> =
   };
 }
 
-/** A minimal resolved config whose only meaningful section is `driver`. */
+/** Builds a minimal resolved config whose only meaningful section is `driver`. */
 export function configWithDriver(driver: Partial<DriverConfig>): SwarmConfig {
   return {
     source: { file: 'test.yaml', format: 'yaml' },

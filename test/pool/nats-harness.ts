@@ -5,7 +5,7 @@
  * The runtime's state is read from the bus itself: `<root>.*.status` events tell which agents run
  * and how often each was started, and a plain subscription to the spawn subject counts requests.
  * Because that subscription exists, a spawn with no host behind it times out here instead of
- * failing at once with "no responders"; nats.test.ts checks the latter on a root without it.
+ * failing at once with "no responders". nats.test.ts checks the latter on a root without it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -74,7 +74,7 @@ function increment(counts: Map<string, number>, key: string): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
-/** A started NATS driver on a fresh subject root, and its registry. */
+/** Starts a NATS driver on `root` and returns it with its registry. */
 export async function startNatsDriver(root: string) {
   const registry = new Registry();
   const config = configWithDriver({
@@ -197,8 +197,8 @@ export async function childHostHarness(): Promise<DriverHarness> {
     silence: async () => host.signal('SIGSTOP'),
     resume: async () => host.signal('SIGCONT'),
     failNextSpawn: async () => {
-      // The first attempt times out while the host is stopped; the host then handles it late,
-      // and the retry must find the agent it started instead of starting a second one.
+      // The first attempt times out while the host is stopped, and the host handles it late.
+      // The retry must then find the agent that request started instead of starting another.
       host.signal('SIGSTOP');
       setTimeout(() => host.signal('SIGCONT'), TIMEOUT_SECONDS * 1000 + 150);
     },
