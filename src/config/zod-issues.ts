@@ -148,9 +148,12 @@ function describeType(expected: string): string {
 
 function wrongType(path: Path, expected: string, value: unknown, source: YamlSource): ConfigIssue {
   const expectedText = describeType(expected);
+  // YAML 1.2 reads `1_000` as text; counts of agents take plain digits.
+  const isDigitGroups = typeof value === 'string' && /^\d{1,3}(_\d{3})+$/.test(value);
+  const hint = isDigitGroups ? `, so write it without "_" as ${value.replace(/_/g, '')}` : '';
   return {
     code: 'wrong-type',
-    message: `value ${show(value)} is ${kindOf(value)}: expected ${expectedText}`,
+    message: `value ${show(value)} is ${kindOf(value)}: expected ${expectedText}${hint}`,
     source: source.locate(path),
   };
 }
