@@ -39,7 +39,10 @@ async function startExporter(server: BenchNatsServer, prefix: string): Promise<M
   };
 }
 
-async function startBareSubscriber(server: BenchNatsServer, subject: string): Promise<MeasuredSubscriber> {
+async function startBareSubscriber(
+  server: BenchNatsServer,
+  subject: string,
+): Promise<MeasuredSubscriber> {
   const nc = await connect({ servers: server.url });
   let count = 0;
   nc.subscribe(subject, {
@@ -51,14 +54,36 @@ async function startBareSubscriber(server: BenchNatsServer, subject: string): Pr
   return { processed: () => count, stop: () => nc.close() };
 }
 
-function job(server: BenchNatsServer, prefix: string, eventsPerMessage: number, totalEvents: number): Omit<PublisherJob, 'progress'> {
-  const body = JSON.stringify(eventsPerMessage === 1 ? EVENT : Array.from({ length: eventsPerMessage }, () => EVENT));
-  return { natsUrl: server.url, subject: `${prefix}.pg_query`, body, eventsPerMessage, totalEvents, window: 20_000 * Math.max(1, eventsPerMessage / 10) };
+function job(
+  server: BenchNatsServer,
+  prefix: string,
+  eventsPerMessage: number,
+  totalEvents: number,
+): Omit<PublisherJob, 'progress'> {
+  const body = JSON.stringify(
+    eventsPerMessage === 1 ? EVENT : Array.from({ length: eventsPerMessage }, () => EVENT),
+  );
+  return {
+    natsUrl: server.url,
+    subject: `${prefix}.pg_query`,
+    body,
+    eventsPerMessage,
+    totalEvents,
+    window: 20_000 * Math.max(1, eventsPerMessage / 10),
+  };
 }
 
-async function ingestOnce(server: BenchNatsServer, kind: 'exporter' | 'bare', eventsPerMessage: number, totalEvents: number) {
+async function ingestOnce(
+  server: BenchNatsServer,
+  kind: 'exporter' | 'bare',
+  eventsPerMessage: number,
+  totalEvents: number,
+) {
   const prefix = `bench.${process.pid}.${runs++}`;
-  const subscriber = kind === 'exporter' ? await startExporter(server, prefix) : await startBareSubscriber(server, `${prefix}.pg_query`);
+  const subscriber =
+    kind === 'exporter'
+      ? await startExporter(server, prefix)
+      : await startBareSubscriber(server, `${prefix}.pg_query`);
   try {
     return await measureIngest(subscriber, job(server, prefix, eventsPerMessage, totalEvents));
   } finally {
@@ -66,7 +91,8 @@ async function ingestOnce(server: BenchNatsServer, kind: 'exporter' | 'bare', ev
   }
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function singleEventIngest(server: BenchNatsServer): Promise<BenchEntry[]> {
   const exporterRates: number[] = [];
@@ -117,7 +143,11 @@ async function batchedIngest(server: BenchNatsServer): Promise<BenchEntry[]> {
     lost += result.sent - result.processed;
   }
   return [
-    { name: 'exporter_ingest_batched_200_events_per_message', value: Math.round(median(rates)), unit: 'events/s' },
+    {
+      name: 'exporter_ingest_batched_200_events_per_message',
+      value: Math.round(median(rates)),
+      unit: 'events/s',
+    },
     { name: 'exporter_ingest_batched_lost', value: lost, unit: 'events' },
   ];
 }
@@ -133,16 +163,25 @@ async function memoryAtRate(server: BenchNatsServer): Promise<BenchEntry[]> {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, 20);
   try {
-    const paced: Omit<PublisherJob, 'progress'> = { ...job(server, prefix, 100, totalEvents), window: undefined, ratePerSecond: 100_000 };
+    const paced: Omit<PublisherJob, 'progress'> = {
+      ...job(server, prefix, 100, totalEvents),
+      window: undefined,
+      ratePerSecond: 100_000,
+    };
     const sent = await new Promise<number>((resolve, reject) => {
       child.once('message', (message: { sent: number }) => resolve(message.sent));
       child.once('error', reject);
       child.send(paced);
     });
     const deadline = Date.now() + 10_000;
-    while (subscriber.processed() < sent && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (subscriber.processed() < sent && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     return [
-      { name: 'exporter_peak_rss_at_100k_events_per_second', value: round3(peak / 1024 / 1024), unit: 'MB' },
+      {
+        name: 'exporter_peak_rss_at_100k_events_per_second',
+        value: round3(peak / 1024 / 1024),
+        unit: 'MB',
+      },
       { name: 'exporter_memory_run_lost', value: sent - subscriber.processed(), unit: 'events' },
     ];
   } finally {

@@ -27,10 +27,15 @@ async function main(): Promise<void> {
   }
   writeFileSync(REPORT, `${JSON.stringify(entries, null, 2)}\n`);
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
-  process.stdout.write(`wrote ${entries.length} entries to ${REPORT} (${os.cpus().length} x ${cpu}, node ${process.version})\n`);
+  process.stdout.write(
+    `wrote ${entries.length} entries to ${REPORT} ` +
+      `(${os.cpus().length} x ${cpu}, node ${process.version})\n`,
+  );
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -28,9 +28,13 @@ export interface BenchNatsServer {
 export async function startBenchNatsServer(): Promise<BenchNatsServer> {
   const port = await freePort();
   const storeDir = mkdtempSync(path.join(os.tmpdir(), 'swarm-bench-nats-'));
-  const child = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    '/usr/sbin/nats-server',
+    ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir],
+    {
+      stdio: 'ignore',
+    },
+  );
   const url = `nats://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -38,7 +42,8 @@ export async function startBenchNatsServer(): Promise<BenchNatsServer> {
       await (await connect({ servers: url })).close();
       break;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`nats-server did not start on ${url}`, { cause: err });
+      if (Date.now() > deadline)
+        throw new Error(`nats-server did not start on ${url}`, { cause: err });
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -54,7 +54,10 @@ async function publishPaced(job: PublisherJob): Promise<number> {
   const started = Date.now();
   let sent = 0;
   while (sent < job.totalEvents) {
-    const due = Math.min(job.totalEvents, ((Date.now() - started) / 1000) * (job.ratePerSecond as number));
+    const due = Math.min(
+      job.totalEvents,
+      ((Date.now() - started) / 1000) * (job.ratePerSecond as number),
+    );
     while (sent + job.eventsPerMessage <= due) {
       nc.publish(job.subject, payload);
       sent += job.eventsPerMessage;

@@ -24,7 +24,11 @@ function knowledgeObjects(config: SwarmConfig): Record<string, unknown>[] {
 }
 
 /** Returns the first value of `key` found in any agent's knowledge, converted by `parse`. */
-function findKnowledge(config: SwarmConfig, key: string, parse: (v: unknown) => number): number | undefined {
+function findKnowledge(
+  config: SwarmConfig,
+  key: string,
+  parse: (v: unknown) => number,
+): number | undefined {
   for (const object of knowledgeObjects(config)) {
     if (!(key in object)) continue;
     try {

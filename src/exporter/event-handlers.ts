@@ -62,17 +62,21 @@ export function buildEventHandlers(
   const plainCounter = (metric: string): CounterCell => metrics.counter(metric).cell();
   const plainHistogram = (metric: string): HistogramCell => metrics.histogram(metric).cell();
 
-  const observeSeconds = (cell: HistogramCell): EventHandler => (event) => {
-    if (!isSeconds(event.seconds)) return 'invalid_event';
-    cell.observe(event.seconds);
-    return undefined;
-  };
-  const countBy = (lookup: LabelLookup<CounterCell>, field: string): EventHandler => (event) => {
-    const cell = lookup.resolve(event[field]);
-    if (cell === undefined) return 'invalid_event';
-    cell.inc();
-    return undefined;
-  };
+  const observeSeconds =
+    (cell: HistogramCell): EventHandler =>
+    (event) => {
+      if (!isSeconds(event.seconds)) return 'invalid_event';
+      cell.observe(event.seconds);
+      return undefined;
+    };
+  const countBy =
+    (lookup: LabelLookup<CounterCell>, field: string): EventHandler =>
+    (event) => {
+      const cell = lookup.resolve(event[field]);
+      if (cell === undefined) return 'invalid_event';
+      cell.inc();
+      return undefined;
+    };
 
   const requests = plainCounter('framework_requests_total');
   const requestSeconds = plainHistogram('framework_request_duration_seconds');

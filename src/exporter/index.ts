@@ -78,7 +78,11 @@ export class TelemetryExporter implements Exporter {
       signals: exporterSignals(),
       defaultTtlSeconds: options.snapshotTtlSeconds ?? 30,
     });
-    this.metrics = new SignalMetrics({ registry, store: this.store, gaugeFallbacks: gaugeFallbacks(config) });
+    this.metrics = new SignalMetrics({
+      registry,
+      store: this.store,
+      gaugeFallbacks: gaugeFallbacks(config),
+    });
     this.self = new SelfMetrics(registry, () => this.store.sourceCount);
     this.ingest = new TelemetryIngest(this.metrics, this.self, this.store, this.prefix);
     this.subscriber = new TelemetrySubscriber({
@@ -96,7 +100,10 @@ export class TelemetryExporter implements Exporter {
   async start(): Promise<void> {
     await this.subscriber.start();
     this.probes.start();
-    this.options.logger.info({ prefix: this.prefix, probes: this.probes.names }, 'exporter started');
+    this.options.logger.info(
+      { prefix: this.prefix, probes: this.probes.names },
+      'exporter started',
+    );
   }
 
   /** Drains the telemetry subscriptions, stops the probes and clears every snapshot. */
@@ -126,7 +133,9 @@ export class TelemetryExporter implements Exporter {
     );
     if (this.options.databaseUrl) {
       const poolSizes = configuredPoolSizes(config);
-      probes.add(new PostgresProbe({ databaseUrl: this.options.databaseUrl, timeoutMs, poolSizes }));
+      probes.add(
+        new PostgresProbe({ databaseUrl: this.options.databaseUrl, timeoutMs, poolSizes }),
+      );
     }
     return probes;
   }

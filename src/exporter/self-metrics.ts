@@ -48,7 +48,8 @@ export class SelfMetrics {
       'Telemetry events accepted, by kind; snapshots count as kind snapshot.',
       ['kind'],
     );
-    for (const kind of [...EVENT_KINDS, SNAPSHOT_KIND]) this.accepted.set(kind, events.cell({ kind }));
+    for (const kind of [...EVENT_KINDS, SNAPSHOT_KIND])
+      this.accepted.set(kind, events.cell({ kind }));
     registerCustomMetric(registry, events);
 
     const dropped = new FastCounter(

@@ -10,7 +10,7 @@ import type { Signal } from '../catalog/signals';
 import type { Snapshot } from '../telemetry/schema';
 import { OTHER } from './labels';
 
-/** Rejection reason of a schema-valid snapshot, as a `swarm_exporter_events_dropped_total` reason. */
+/** Rejection reason of a schema-valid snapshot, a `swarm_exporter_events_dropped_total` reason. */
 export type SnapshotRejection = 'invalid_snapshot' | 'too_many_sources';
 
 interface LiveSnapshot {

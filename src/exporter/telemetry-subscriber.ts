@@ -73,7 +73,8 @@ export class TelemetrySubscriber {
         return;
       }
       this.attach(nc);
-      if (this.failures > 0) logger.info({ natsUrl, attempts: this.failures + 1 }, 'nats connected');
+      if (this.failures > 0)
+        logger.info({ natsUrl, attempts: this.failures + 1 }, 'nats connected');
       this.failures = 0;
     } catch (err) {
       if (this.failures === 0) logger.warn({ err, natsUrl }, 'nats unreachable, retrying');
@@ -96,7 +97,8 @@ export class TelemetrySubscriber {
     const snapshots = snapshotSubject(prefix);
     this.nc = nc;
     this.options.self.connected.set(1);
-    // One subscription per kind, so the callback is bound to its kind and never decodes the subject.
+    // One subscription per kind, so each callback is bound to its kind and never decodes the
+    // subject.
     this.subscriptions = ingest.eventSubjects.map((subject) => {
       const handle = ingest.kindHandler(subject);
       return nc.subscribe(subject, {
@@ -135,7 +137,10 @@ export class TelemetrySubscriber {
           break;
         case 'slowConsumer':
           self.slowConsumers.inc();
-          logger.warn({ subject: status.sub.getSubject(), pending: status.pending }, 'telemetry subscription is a slow consumer');
+          logger.warn(
+            { subject: status.sub.getSubject(), pending: status.pending },
+            'telemetry subscription is a slow consumer',
+          );
           break;
         case 'error':
           if (/slow consumer/i.test(status.error.message)) self.slowConsumers.inc();

@@ -67,10 +67,14 @@ export class EventMix {
     const scale = Math.max(0.05, (this.totalRate - fixedRate) / FREE_TOTAL);
 
     for (let i = this.take('pg_query', rates.pgQueries * seconds); i > 0; i--) {
-      this.publisher.emit('pg_query', { pool: pick(PG_POOLS, this.random), seconds: this.latency(plan) });
+      this.publisher.emit('pg_query', {
+        pool: pick(PG_POOLS, this.random),
+        seconds: this.latency(plan),
+      });
     }
     const requests = this.take('request', FREE_WEIGHTS.request * scale * seconds);
-    for (let i = 0; i < requests; i++) this.publisher.emit('request', { seconds: this.latency(plan) });
+    for (let i = 0; i < requests; i++)
+      this.publisher.emit('request', { seconds: this.latency(plan) });
     for (let i = this.take('error', requests * rates.errorsPerRequest); i > 0; i--) {
       this.publisher.emit('error', { kind: pick(ERROR_KINDS, this.random) });
     }
@@ -113,12 +117,20 @@ export class EventMix {
         // Every other operation is a get, and one get in five misses, the first one included.
         const operation = this.isTurn('kv_get', 2) ? 'get' : pick(KV_OPERATIONS, random);
         const hit = operation === 'get' ? !this.isTurn('kv_miss', 5) : undefined;
-        return this.publisher.emit(kind, { bucket: pick(KV_BUCKETS, random), operation, hit, key: id });
+        return this.publisher.emit(kind, {
+          bucket: pick(KV_BUCKETS, random),
+          operation,
+          hit,
+          key: id,
+        });
       }
       case 'actor_route':
         return this.publisher.emit(kind, { seconds: this.latency(plan) / 10, actor_id: id });
       case 'restart':
-        return this.publisher.emit(kind, { strategy: pick(SUPERVISION_STRATEGIES, random), actor_id: id });
+        return this.publisher.emit(kind, {
+          strategy: pick(SUPERVISION_STRATEGIES, random),
+          actor_id: id,
+        });
       case 'recovery':
         // One recovery in five fails, from the fifth on, so successes show from the first.
         const ok = !this.isTurn('recovery_failure', 5, 4);

@@ -3,12 +3,7 @@
  * fires in `steady` and `calm`, and in `surge` only the actor-load rule fires: `actors_active`
  * rises strictly between the `actor_system_load` and `actor_count` thresholds.
  */
-import {
-  ACTOR_TYPES,
-  PG_POOLS,
-  TASK_PRIORITIES,
-  findSignal,
-} from '../catalog/signals';
+import { ACTOR_TYPES, PG_POOLS, TASK_PRIORITIES, findSignal } from '../catalog/signals';
 import type { SwarmConfig } from '../config/model';
 import { configuredPoolSizes } from '../exporter/config-facts';
 import { collectThresholds, type ThresholdMap } from './thresholds';
@@ -97,9 +92,15 @@ export function planLoad(config: SwarmConfig, phase: Phase): LoadPlan {
   const actorLimit = lowest('actor_system_load', 'actor_count');
   const actors = phase === 'surge' ? surgeActors(thresholds) : countBelow(actorLimit, fraction, 5);
   const poolSizes = configuredPoolSizes(config);
-  const maxConnections = Object.fromEntries(PG_POOLS.map((pool) => [pool, poolSizes.get(pool) ?? 10]));
+  const maxConnections = Object.fromEntries(
+    PG_POOLS.map((pool) => [pool, poolSizes.get(pool) ?? 10]),
+  );
   const totalMax = Object.values(maxConnections).reduce((a, b) => a + b, 0);
-  const activeConnections = countBelow(totalMax * (limit('database_connections') ?? 1), fraction, 3);
+  const activeConnections = countBelow(
+    totalMax * (limit('database_connections') ?? 1),
+    fraction,
+    3,
+  );
   const cpuHigh = limit('cpu_utilization') ?? 1;
   const cpuLow = thresholds.cpuScaleDown ?? 0;
 
@@ -109,7 +110,10 @@ export function planLoad(config: SwarmConfig, phase: Phase): LoadPlan {
       systemcore_components_active: 8,
       systemcore_operations_in_flight: countBelow(limit('systemcore_operations'), fraction, 2),
       actors_active: spread(ACTOR_TYPES, actors),
-      actor_mailbox_depth: spread(ACTOR_TYPES, countBelow(limit('actor_queue_depth'), fraction * 0.1, 10)),
+      actor_mailbox_depth: spread(
+        ACTOR_TYPES,
+        countBelow(limit('actor_queue_depth'), fraction * 0.1, 10),
+      ),
       task_queue_depth: spread(TASK_PRIORITIES, countBelow(limit('pending_tasks'), fraction, 8)),
       framework_cpu_utilization_ratio: cpuLow + (cpuHigh - cpuLow) * (phase === 'calm' ? 0.4 : 0.5),
       framework_memory_utilization_ratio: (limit('memory_usage') ?? 1) * fraction,

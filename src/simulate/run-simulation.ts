@@ -54,7 +54,10 @@ export function phasesOf(options: SimulationOptions): PhaseStep[] {
   const shape = options.shape ?? 'steady';
   if (shape !== 'scenario') return [{ phase: shape, seconds: options.durationSeconds ?? Infinity }];
   const seconds = (phase: Phase): number => options.phaseSeconds?.[phase] ?? 60;
-  return (['steady', 'surge', 'calm'] as const).map((phase) => ({ phase, seconds: seconds(phase) }));
+  return (['steady', 'surge', 'calm'] as const).map((phase) => ({
+    phase,
+    seconds: seconds(phase),
+  }));
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -77,8 +80,12 @@ export async function runSimulation(
 ): Promise<SimulationSummary> {
   const steps = phasesOf(options);
   const plans = new Map(steps.map((step) => [step.phase, planLoad(options.config, step.phase)]));
-  const nc = options.connection ?? (await connect({ servers: options.natsUrl ?? 'nats://127.0.0.1:4222' }));
-  const publisher = new TelemetryPublisher(nc, { subjectPrefix: options.subjectPrefix, maxBatch: options.batch ?? 50 });
+  const nc =
+    options.connection ?? (await connect({ servers: options.natsUrl ?? 'nats://127.0.0.1:4222' }));
+  const publisher = new TelemetryPublisher(nc, {
+    subjectPrefix: options.subjectPrefix,
+    maxBatch: options.batch ?? 50,
+  });
   const mix = new EventMix(publisher, options.ratePerSecond ?? 100);
   const summary: SimulationSummary = { events: 0, snapshots: 0, phases: [] };
   const run = { publisher, mix, summary, options, signal };
@@ -87,7 +94,10 @@ export async function runSimulation(
       for (const step of steps) {
         if (signal?.aborted) break;
         summary.phases.push(step.phase);
-        options.logger?.info({ phase: step.phase, seconds: step.seconds }, 'simulation phase started');
+        options.logger?.info(
+          { phase: step.phase, seconds: step.seconds },
+          'simulation phase started',
+        );
         await runPhase(run, plans.get(step.phase) as LoadPlan, step.seconds);
       }
     } while (options.loop && !signal?.aborted);

@@ -38,7 +38,8 @@ export function collectThresholds(config: SwarmConfig): ThresholdMap {
   for (const category of config.categories) {
     for (const agent of category.agents) {
       const condition = agent.spawnWhen;
-      if (condition && (condition.op === '>' || condition.op === '>=')) add(condition.measure, condition.threshold);
+      if (condition && (condition.op === '>' || condition.op === '>='))
+        add(condition.measure, condition.threshold);
     }
   }
   return { upper, cpuScaleDown: cpu?.scaleDownThreshold, overridden };

@@ -32,7 +32,20 @@ const fieldValue = fc.oneof(
   fc.constant({}),
 );
 
-const FIELDS = ['v', 'seconds', 'event', 'strategy', 'kind', 'ok', 'pool', 'bucket', 'operation', 'hit', 'count', 'actor_id'];
+const FIELDS = [
+  'v',
+  'seconds',
+  'event',
+  'strategy',
+  'kind',
+  'ok',
+  'pool',
+  'bucket',
+  'operation',
+  'hit',
+  'count',
+  'actor_id',
+];
 
 /** Objects over the fields the schemas use, mostly with `v: 1` so that the kind checks run. */
 const eventLike = fc
@@ -59,7 +72,8 @@ describe('event handlers', () => {
 
   test('drop reasons name the fault', () => {
     const { ingest, self } = buildIngest();
-    const dropped = (reason: Parameters<SelfMetrics['drop']>[0]): number => self.dropped.get(reason)!.value;
+    const dropped = (reason: Parameters<SelfMetrics['drop']>[0]): number =>
+      self.dropped.get(reason)!.value;
     const handle = ingest.kindHandler('p.pg_query');
     handle(Buffer.from('{"v":1,'));
     handle(Buffer.from('{"v":3,"pool":"primary","seconds":1}'));

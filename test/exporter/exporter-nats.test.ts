@@ -22,7 +22,10 @@ import {
 let nc: NatsConnection;
 const running: TelemetryExporter[] = [];
 
-async function startExporter(prefix: string, queueGroup?: string): Promise<{ exporter: TelemetryExporter; registry: Registry }> {
+async function startExporter(
+  prefix: string,
+  queueGroup?: string,
+): Promise<{ exporter: TelemetryExporter; registry: Registry }> {
   const registry = new Registry();
   const exporter = new TelemetryExporter({
     config: exampleConfig(),
@@ -62,10 +65,14 @@ describe('exporter on NATS', () => {
     const { registry } = await startExporter(prefix);
     const publisher = new TelemetryPublisher(nc, { subjectPrefix: prefix, maxBatch: 7 });
     for (let i = 0; i < 500; i++) publisher.emit('pg_query', { pool: 'replica', seconds: 0.004 });
-    for (let i = 0; i < 300; i++) publisher.emit('kv_op', { bucket: 'session', operation: 'get', hit: i % 3 === 0 });
+    for (let i = 0; i < 300; i++)
+      publisher.emit('kv_op', { bucket: 'session', operation: 'get', hit: i % 3 === 0 });
     await publisher.flush();
     // Invalid input: 3 bad events in one batch, a non-JSON message and a v2 event.
-    nc.publish(`${prefix}.request`, JSON.stringify([{ v: 1, seconds: -1 }, { v: 1 }, 'text', { v: 1, seconds: 0.1 }]));
+    nc.publish(
+      `${prefix}.request`,
+      JSON.stringify([{ v: 1, seconds: -1 }, { v: 1 }, 'text', { v: 1, seconds: 0.1 }]),
+    );
     nc.publish(`${prefix}.error`, '{not json');
     nc.publish(`${prefix}.restart`, JSON.stringify({ v: 2, strategy: 'one_for_one' }));
     await nc.flush();
@@ -74,12 +81,26 @@ describe('exporter on NATS', () => {
     await waitFor('every event accounted', async () => (await accountedEvents(registry)) === sent);
     expect(await sumSamples(registry, 'pg_queries_total', { pool: 'replica' })).toBe(500);
     expect(await sumSamples(registry, 'jetstream_kv_hits_total', { bucket: 'session' })).toBe(100);
-    expect(await sumSamples(registry, 'jetstream_kv_misses_total', { bucket: 'session' })).toBe(200);
+    expect(await sumSamples(registry, 'jetstream_kv_misses_total', { bucket: 'session' })).toBe(
+      200,
+    );
     expect(await sumSamples(registry, 'framework_requests_total')).toBe(1);
-    expect(await sumSamples(registry, 'swarm_exporter_events_dropped_total', { reason: 'invalid_event' })).toBe(3);
-    expect(await sumSamples(registry, 'swarm_exporter_events_dropped_total', { reason: 'invalid_json' })).toBe(1);
-    expect(await sumSamples(registry, 'swarm_exporter_events_dropped_total', { reason: 'unsupported_version' })).toBe(1);
-    expect(await sumSamples(registry, 'swarm_exporter_last_event_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 60);
+    expect(
+      await sumSamples(registry, 'swarm_exporter_events_dropped_total', {
+        reason: 'invalid_event',
+      }),
+    ).toBe(3);
+    expect(
+      await sumSamples(registry, 'swarm_exporter_events_dropped_total', { reason: 'invalid_json' }),
+    ).toBe(1);
+    expect(
+      await sumSamples(registry, 'swarm_exporter_events_dropped_total', {
+        reason: 'unsupported_version',
+      }),
+    ).toBe(1);
+    expect(
+      await sumSamples(registry, 'swarm_exporter_last_event_timestamp_seconds'),
+    ).toBeGreaterThan(Date.now() / 1000 - 60);
   });
 
   test('cardinality: 10,000 ids add no series', async () => {
@@ -89,10 +110,16 @@ describe('exporter on NATS', () => {
     const publisher = new TelemetryPublisher(nc, { subjectPrefix: prefix, maxBatch: 500 });
     publisher.snapshot({ source: 'core-1', gauges: { actors_active: { worker: 2 } } });
     await publisher.flush();
-    await waitFor('first snapshot', async () => (await sumSamples(registry, 'actors_active')) === 2);
+    await waitFor(
+      'first snapshot',
+      async () => (await sumSamples(registry, 'actors_active')) === 2,
+    );
     const before = await seriesOf(registry);
 
-    const ids = Array.from({ length: 10_000 }, (_, i) => `id-${i}-${Math.random().toString(36).slice(2)}`);
+    const ids = Array.from(
+      { length: 10_000 },
+      (_, i) => `id-${i}-${Math.random().toString(36).slice(2)}`,
+    );
     for (const id of ids) {
       publisher.emit('restart', { strategy: id, actor_id: id, agent_id: id });
       publisher.emit('kv_op', { bucket: id, operation: id, agent_id: id });
@@ -102,10 +129,15 @@ describe('exporter on NATS', () => {
     publisher.snapshot({ source: 'core-1', gauges: { actors_active: actorTypes } });
     await publisher.flush();
 
-    await waitFor('every id event accepted', async () => (await sumSamples(registry, 'swarm_exporter_events_total')) === 30_000 + 2);
+    await waitFor(
+      'every id event accepted',
+      async () => (await sumSamples(registry, 'swarm_exporter_events_total')) === 30_000 + 2,
+    );
     const after = await seriesOf(registry);
     expect([...after].filter((series) => !before.has(series))).toEqual([]);
-    expect(await sumSamples(registry, 'supervision_restarts_total', { strategy: 'other' })).toBe(10_000);
+    expect(await sumSamples(registry, 'supervision_restarts_total', { strategy: 'other' })).toBe(
+      10_000,
+    );
     expect(await sumSamples(registry, 'actors_active', { actor_type: 'other' })).toBe(10_000);
     expect(after.size).toBe(before.size);
   });
@@ -121,7 +153,8 @@ describe('exporter on NATS', () => {
     await publisher.flush();
 
     const total = async (): Promise<number> =>
-      (await sumSamples(first.registry, 'eventbus_events_total')) + (await sumSamples(second.registry, 'eventbus_events_total'));
+      (await sumSamples(first.registry, 'eventbus_events_total')) +
+      (await sumSamples(second.registry, 'eventbus_events_total'));
     await waitFor('2000 events across replicas', async () => (await total()) === 2000);
     expect(await sumSamples(first.registry, 'eventbus_events_total')).toBeGreaterThan(0);
     expect(await sumSamples(second.registry, 'eventbus_events_total')).toBeGreaterThan(0);
@@ -130,7 +163,8 @@ describe('exporter on NATS', () => {
       const b = await sumSamples(second.registry, 'task_queue_depth', { priority: 'high' });
       return a === 4 && b === 4;
     });
-    const accounted = (await accountedEvents(first.registry)) + (await accountedEvents(second.registry));
+    const accounted =
+      (await accountedEvents(first.registry)) + (await accountedEvents(second.registry));
     // Each replica counts the snapshot once; the events are counted once in all.
     expect(accounted).toBe(2000 + 2);
   });
@@ -141,11 +175,20 @@ describe('exporter on NATS', () => {
     const publisher = new TelemetryPublisher(nc, { subjectPrefix: prefix, maxBatch: 20 });
     publisher.emit('request', { seconds: 0.02 });
     publisher.emit('pg_query', { pool: 'primary', seconds: 0.001 });
-    publisher.snapshot({ source: 'x', gauges: { actors_active: { worker: 1 }, framework_cpu_utilization_ratio: 0.3 } });
+    publisher.snapshot({
+      source: 'x',
+      gauges: { actors_active: { worker: 1 }, framework_cpu_utilization_ratio: 0.3 },
+    });
     await publisher.flush();
-    await waitFor('events applied', async () => (await sumSamples(registry, 'swarm_exporter_events_total')) === 3);
+    await waitFor(
+      'events applied',
+      async () => (await sumSamples(registry, 'swarm_exporter_events_total')) === 3,
+    );
 
-    const result = spawnSync('promtool', ['check', 'metrics'], { input: await registry.metrics(), encoding: 'utf8' });
+    const result = spawnSync('promtool', ['check', 'metrics'], {
+      input: await registry.metrics(),
+      encoding: 'utf8',
+    });
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);
   });

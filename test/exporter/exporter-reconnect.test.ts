@@ -38,25 +38,44 @@ test('exporter resumes when NATS comes up', async () => {
   });
 
   await exporter.start();
-  expect(lines.filter(([level, message]) => level === 'warn' && message === 'nats unreachable, retrying')).toHaveLength(1);
+  expect(
+    lines.filter(
+      ([level, message]) => level === 'warn' && message === 'nats unreachable, retrying',
+    ),
+  ).toHaveLength(1);
   expect(await sumSamples(registry, 'swarm_exporter_nats_connected')).toBe(0);
 
   server = await startNatsServer(port);
-  await waitFor('exporter connected', async () => (await sumSamples(registry, 'swarm_exporter_nats_connected')) === 1);
+  await waitFor(
+    'exporter connected',
+    async () => (await sumSamples(registry, 'swarm_exporter_nats_connected')) === 1,
+  );
   expect(lines.filter(([, message]) => message === 'nats unreachable, retrying')).toHaveLength(1);
-  expect(lines.filter(([level, message]) => level === 'info' && message === 'nats connected')).toHaveLength(1);
+  expect(
+    lines.filter(([level, message]) => level === 'info' && message === 'nats connected'),
+  ).toHaveLength(1);
 
   const nc = await connect({ servers: server.url });
   const publisher = new TelemetryPublisher(nc, { subjectPrefix: prefix });
   publisher.emit('dead_letter', {});
   await publisher.flush();
-  await waitFor('event counted', async () => (await sumSamples(registry, 'eventbus_dead_letters_total')) === 1);
+  await waitFor(
+    'event counted',
+    async () => (await sumSamples(registry, 'eventbus_dead_letters_total')) === 1,
+  );
   await nc.close();
 
   // A restart of the server is a disconnect and a reconnect, counted as such.
   await server.stop();
-  await waitFor('disconnect counted', async () => (await sumSamples(registry, 'swarm_exporter_nats_disconnects_total')) >= 1);
+  await waitFor(
+    'disconnect counted',
+    async () => (await sumSamples(registry, 'swarm_exporter_nats_disconnects_total')) >= 1,
+  );
   server = await startNatsServer(port);
-  await waitFor('reconnect counted', async () => (await sumSamples(registry, 'swarm_exporter_nats_reconnects_total')) >= 1, 15_000);
+  await waitFor(
+    'reconnect counted',
+    async () => (await sumSamples(registry, 'swarm_exporter_nats_reconnects_total')) >= 1,
+    15_000,
+  );
   expect(await sumSamples(registry, 'swarm_exporter_nats_connected')).toBe(1);
 }, 30_000);

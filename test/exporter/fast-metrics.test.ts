@@ -14,7 +14,13 @@ describe('fast metrics', () => {
     const theirs = new Registry();
     const fast = new FastHistogram('latency_seconds', 'Latency.', ['pool'], BUCKETS);
     registerCustomMetric(ours, fast);
-    const reference = new Histogram({ name: 'latency_seconds', help: 'Latency.', labelNames: ['pool'], buckets: BUCKETS, registers: [theirs] });
+    const reference = new Histogram({
+      name: 'latency_seconds',
+      help: 'Latency.',
+      labelNames: ['pool'],
+      buckets: BUCKETS,
+      registers: [theirs],
+    });
     for (const pool of ['a', 'b']) {
       const cell = fast.cell({ pool });
       for (const value of OBSERVATIONS) {
@@ -24,7 +30,11 @@ describe('fast metrics', () => {
     }
     expect(await ours.metrics()).toBe(await theirs.metrics());
     // prom-client adds `exemplar` fields even with exemplars off; the rest must match.
-    const withoutExemplars = JSON.parse(JSON.stringify(await theirs.getMetricsAsJSON(), (key, value) => (key === 'exemplar' ? undefined : value)));
+    const withoutExemplars = JSON.parse(
+      JSON.stringify(await theirs.getMetricsAsJSON(), (key, value) =>
+        key === 'exemplar' ? undefined : value,
+      ),
+    );
     expect(await ours.getMetricsAsJSON()).toEqual(withoutExemplars);
   });
 
@@ -33,7 +43,12 @@ describe('fast metrics', () => {
     const theirs = new Registry();
     const fast = new FastHistogram('init_seconds', 'Init.', [], BUCKETS);
     registerCustomMetric(ours, fast);
-    const reference = new Histogram({ name: 'init_seconds', help: 'Init.', buckets: BUCKETS, registers: [theirs] });
+    const reference = new Histogram({
+      name: 'init_seconds',
+      help: 'Init.',
+      buckets: BUCKETS,
+      registers: [theirs],
+    });
     for (const value of OBSERVATIONS) {
       fast.cell().observe(value);
       reference.observe(value);
@@ -46,7 +61,12 @@ describe('fast metrics', () => {
     const theirs = new Registry();
     const fast = new FastCounter('queries_total', 'Queries.', ['pool']);
     registerCustomMetric(ours, fast);
-    const reference = new Counter({ name: 'queries_total', help: 'Queries.', labelNames: ['pool'], registers: [theirs] });
+    const reference = new Counter({
+      name: 'queries_total',
+      help: 'Queries.',
+      labelNames: ['pool'],
+      registers: [theirs],
+    });
     fast.cell({ pool: 'a' }).inc(3);
     fast.cell({ pool: 'b' }).inc();
     reference.inc({ pool: 'a' }, 3);

@@ -13,12 +13,24 @@ import { Registry } from 'prom-client';
 import { TelemetryExporter } from '../../src/exporter';
 import { ProbeRunner } from '../../src/exporter/probes/probe-runner';
 import type { Probe } from '../../src/exporter/probes/probe';
-import { exampleConfig, sampleValue, silentLogger, startNatsServer, sumSamples, waitFor, type OwnNatsServer } from './support';
+import {
+  exampleConfig,
+  sampleValue,
+  silentLogger,
+  startNatsServer,
+  sumSamples,
+  waitFor,
+  type OwnNatsServer,
+} from './support';
 
 const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const suffix = `${process.pid}_${Date.now().toString(36)}`;
 const database = `swarm_probe_${suffix}`;
-const buckets = { session: `session_${suffix}`, agent_state: `agent_state_${suffix}`, cache: `cache_${suffix}` };
+const buckets = {
+  session: `session_${suffix}`,
+  agent_state: `agent_state_${suffix}`,
+  cache: `cache_${suffix}`,
+};
 
 let server: OwnNatsServer;
 let nc: NatsConnection;
@@ -49,7 +61,10 @@ afterAll(async () => {
   await admin.end();
 });
 
-function exporterWith(options: Partial<ConstructorParameters<typeof TelemetryExporter>[0]>): { exporter: TelemetryExporter; registry: Registry } {
+function exporterWith(options: Partial<ConstructorParameters<typeof TelemetryExporter>[0]>): {
+  exporter: TelemetryExporter;
+  registry: Registry;
+} {
   const registry = new Registry();
   const exporter = new TelemetryExporter({
     config: exampleConfig(),
@@ -73,20 +88,36 @@ describe('probes', () => {
     expect(await sampleValue(registry, 'swarm_exporter_probe_up', { probe: 'nats_jsz' })).toBe(1);
     expect(await sampleValue(registry, 'nats_server_connections')).toBeGreaterThanOrEqual(2);
     expect(await sampleValue(registry, 'nats_jetstream_streams')).toBeGreaterThanOrEqual(2);
-    expect(await sampleValue(registry, 'swarm_exporter_probe_duration_seconds', { probe: 'nats_varz' })).toBeLessThan(2);
+    expect(
+      await sampleValue(registry, 'swarm_exporter_probe_duration_seconds', { probe: 'nats_varz' }),
+    ).toBeLessThan(2);
   });
 
   test('kv buckets with config TTLs', async () => {
     const { exporter, registry } = exporterWith({ kvBuckets: buckets });
     await exporter.start();
     await exporter.probes.runAll();
-    expect(await sampleValue(registry, 'swarm_exporter_probe_up', { probe: 'jetstream_kv' })).toBe(1);
-    expect(await sampleValue(registry, 'jetstream_kv_bucket_present', { bucket: 'agent_state' })).toBe(1);
-    expect(await sampleValue(registry, 'jetstream_kv_bucket_values', { bucket: 'agent_state' })).toBe(2);
-    expect(await sampleValue(registry, 'jetstream_kv_bucket_bytes', { bucket: 'agent_state' })).toBeGreaterThan(0);
-    expect(await sampleValue(registry, 'jetstream_kv_bucket_ttl_seconds', { bucket: 'session' })).toBe(3600);
-    expect(await sampleValue(registry, 'jetstream_kv_bucket_ttl_seconds', { bucket: 'agent_state' })).toBe(1800);
-    expect(await sampleValue(registry, 'jetstream_kv_bucket_expected_ttl_seconds', { bucket: 'cache' })).toBe(300);
+    expect(await sampleValue(registry, 'swarm_exporter_probe_up', { probe: 'jetstream_kv' })).toBe(
+      1,
+    );
+    expect(
+      await sampleValue(registry, 'jetstream_kv_bucket_present', { bucket: 'agent_state' }),
+    ).toBe(1);
+    expect(
+      await sampleValue(registry, 'jetstream_kv_bucket_values', { bucket: 'agent_state' }),
+    ).toBe(2);
+    expect(
+      await sampleValue(registry, 'jetstream_kv_bucket_bytes', { bucket: 'agent_state' }),
+    ).toBeGreaterThan(0);
+    expect(
+      await sampleValue(registry, 'jetstream_kv_bucket_ttl_seconds', { bucket: 'session' }),
+    ).toBe(3600);
+    expect(
+      await sampleValue(registry, 'jetstream_kv_bucket_ttl_seconds', { bucket: 'agent_state' }),
+    ).toBe(1800);
+    expect(
+      await sampleValue(registry, 'jetstream_kv_bucket_expected_ttl_seconds', { bucket: 'cache' }),
+    ).toBe(300);
     expect(await sampleValue(registry, 'jetstream_kv_bucket_present', { bucket: 'cache' })).toBe(0);
     // The probe opened the missing bucket read-only: it still does not exist.
     await expect(new Kvm(nc).open(buckets.cache).then((kv) => kv.status())).rejects.toThrow();
@@ -101,21 +132,39 @@ describe('probes', () => {
       await exporter.start();
       await exporter.probes.runAll();
       expect(await sampleValue(registry, 'swarm_exporter_probe_up', { probe: 'postgres' })).toBe(1);
-      expect(await sumSamples(registry, 'pg_stat_activity_connections', { application_name: 'framework-primary' })).toBe(1);
-      expect(await sampleValue(registry, 'pg_stat_database_xact_commit_total', { datname: database })).toBeGreaterThan(0);
-      expect(await sampleValue(registry, 'pg_pool_configured_max_connections', { pool: 'primary' })).toBe(20);
-      expect(await sampleValue(registry, 'pg_pool_configured_max_connections', { pool: 'background' })).toBe(5);
+      expect(
+        await sumSamples(registry, 'pg_stat_activity_connections', {
+          application_name: 'framework-primary',
+        }),
+      ).toBe(1);
+      expect(
+        await sampleValue(registry, 'pg_stat_database_xact_commit_total', { datname: database }),
+      ).toBeGreaterThan(0);
+      expect(
+        await sampleValue(registry, 'pg_pool_configured_max_connections', { pool: 'primary' }),
+      ).toBe(20);
+      expect(
+        await sampleValue(registry, 'pg_pool_configured_max_connections', { pool: 'background' }),
+      ).toBe(5);
     } finally {
       await client.end();
     }
   });
 
   test('unreachable postgres sets up to 0', async () => {
-    const { exporter, registry } = exporterWith({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', probeTimeoutMs: 1000 });
+    const { exporter, registry } = exporterWith({
+      databaseUrl: 'postgres://postgres@127.0.0.1:1/none',
+      probeTimeoutMs: 1000,
+    });
     await exporter.start();
     await exporter.probes.runAll();
     expect(await sampleValue(registry, 'swarm_exporter_probe_up', { probe: 'postgres' })).toBe(0);
-    expect(await sampleValue(registry, 'pg_stat_activity_connections', { application_name: 'none', state: 'idle' })).toBeUndefined();
+    expect(
+      await sampleValue(registry, 'pg_stat_activity_connections', {
+        application_name: 'none',
+        state: 'idle',
+      }),
+    ).toBeUndefined();
   });
 
   test('deadline: a hanging endpoint never holds a scrape', async () => {
@@ -125,14 +174,32 @@ describe('probes', () => {
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     const { port } = hanging.address() as net.AddressInfo;
     try {
-      const { exporter, registry } = exporterWith({ natsMonitorUrl: `http://127.0.0.1:${port}`, probeTimeoutMs: 300 });
+      const { exporter, registry } = exporterWith({
+        natsMonitorUrl: `http://127.0.0.1:${port}`,
+        probeTimeoutMs: 300,
+      });
       await exporter.start();
       const started = Date.now();
       await registry.metrics();
       expect(Date.now() - started).toBeLessThan(200);
-      await waitFor('probe timed out', async () => (await sampleValue(registry, 'swarm_exporter_probe_duration_seconds', { probe: 'nats_varz' })) !== undefined && (await sampleValue(registry, 'swarm_exporter_probe_duration_seconds', { probe: 'nats_varz' }))! >= 0.3);
-      expect(await sampleValue(registry, 'swarm_exporter_probe_up', { probe: 'nats_varz' })).toBe(0);
-      expect(await sampleValue(registry, 'swarm_exporter_probe_duration_seconds', { probe: 'nats_varz' })).toBeLessThan(1);
+      await waitFor(
+        'probe timed out',
+        async () =>
+          (await sampleValue(registry, 'swarm_exporter_probe_duration_seconds', {
+            probe: 'nats_varz',
+          })) !== undefined &&
+          (await sampleValue(registry, 'swarm_exporter_probe_duration_seconds', {
+            probe: 'nats_varz',
+          }))! >= 0.3,
+      );
+      expect(await sampleValue(registry, 'swarm_exporter_probe_up', { probe: 'nats_varz' })).toBe(
+        0,
+      );
+      expect(
+        await sampleValue(registry, 'swarm_exporter_probe_duration_seconds', {
+          probe: 'nats_varz',
+        }),
+      ).toBeLessThan(1);
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => hanging.close(resolve));
@@ -151,11 +218,21 @@ describe('probes', () => {
       },
     };
     const registry = new Registry();
-    const runner = new ProbeRunner({ registry, logger: silentLogger(), intervalMs: 60_000, timeoutMs: 5000, staleAfterMs: 100 });
+    const runner = new ProbeRunner({
+      registry,
+      logger: silentLogger(),
+      intervalMs: 60_000,
+      timeoutMs: 5000,
+      staleAfterMs: 100,
+    });
     runner.add(probe);
     await runner.runAll();
     expect(await sampleValue(registry, 'fake_value')).toBe(7);
-    await waitFor('sample goes stale', async () => (await sampleValue(registry, 'fake_value')) === undefined, 2000);
+    await waitFor(
+      'sample goes stale',
+      async () => (await sampleValue(registry, 'fake_value')) === undefined,
+      2000,
+    );
     await runner.stop();
   });
 });

@@ -3,15 +3,33 @@ import { SnapshotStore } from '../../src/exporter/snapshot-store';
 import { exporterSignals } from '../../src/exporter/signal-metrics';
 
 function storeAt(clock: { now: number }, maxSources?: number): SnapshotStore {
-  return new SnapshotStore({ signals: exporterSignals(), defaultTtlSeconds: 10, maxSources, now: () => clock.now });
+  return new SnapshotStore({
+    signals: exporterSignals(),
+    defaultTtlSeconds: 10,
+    maxSources,
+    now: () => clock.now,
+  });
 }
 
 describe('snapshot store', () => {
   test('sums counts and takes the max of ratios', () => {
     const store = storeAt({ now: 0 });
-    store.put({ v: 1, source: 'a', gauges: { actors_active: { worker: 2 }, framework_cpu_utilization_ratio: 0.5 } });
-    store.put({ v: 1, source: 'b', gauges: { actors_active: { worker: 3, router: 1 }, framework_cpu_utilization_ratio: 0.4 } });
-    expect(store.aggregate('actors_active')).toEqual(new Map([['worker', 5], ['router', 1]]));
+    store.put({
+      v: 1,
+      source: 'a',
+      gauges: { actors_active: { worker: 2 }, framework_cpu_utilization_ratio: 0.5 },
+    });
+    store.put({
+      v: 1,
+      source: 'b',
+      gauges: { actors_active: { worker: 3, router: 1 }, framework_cpu_utilization_ratio: 0.4 },
+    });
+    expect(store.aggregate('actors_active')).toEqual(
+      new Map([
+        ['worker', 5],
+        ['router', 1],
+      ]),
+    );
     expect(store.aggregate('framework_cpu_utilization_ratio').get('')).toBe(0.5);
   });
 
@@ -37,8 +55,17 @@ describe('snapshot store', () => {
 
   test('unknown label values fold into other', () => {
     const store = storeAt({ now: 0 });
-    store.put({ v: 1, source: 'a', gauges: { actors_active: { 'actor-1': 1, 'actor-2': 1, worker: 1 } } });
-    expect(store.aggregate('actors_active')).toEqual(new Map([['other', 2], ['worker', 1]]));
+    store.put({
+      v: 1,
+      source: 'a',
+      gauges: { actors_active: { 'actor-1': 1, 'actor-2': 1, worker: 1 } },
+    });
+    expect(store.aggregate('actors_active')).toEqual(
+      new Map([
+        ['other', 2],
+        ['worker', 1],
+      ]),
+    );
   });
 
   test.each([

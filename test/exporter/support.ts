@@ -44,7 +44,11 @@ export function recordingLogger(): { logger: Logger; lines: Array<[string, strin
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes; throws with `what` on timeout. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -80,7 +84,17 @@ export async function startNatsServer(port?: number): Promise<OwnNatsServer> {
   const storeDir = mkdtempSync(path.join(os.tmpdir(), 'swarm-nats-'));
   const child: ChildProcess = spawn(
     '/usr/sbin/nats-server',
-    ['-a', '127.0.0.1', '-p', String(clientPort), '-m', String(monitorPort), '-js', '-sd', storeDir],
+    [
+      '-a',
+      '127.0.0.1',
+      '-p',
+      String(clientPort),
+      '-m',
+      String(monitorPort),
+      '-js',
+      '-sd',
+      storeDir,
+    ],
     { stdio: 'ignore' },
   );
   const monitorUrl = `http://127.0.0.1:${monitorPort}`;
@@ -115,24 +129,40 @@ export async function sampleValue(
 ): Promise<number | undefined> {
   const metrics = await registry.getMetricsAsJSON();
   for (const entry of metrics) {
-    for (const value of entry.values as Array<{ labels: Record<string, unknown>; value: number; metricName?: string }>) {
+    for (const value of entry.values as Array<{
+      labels: Record<string, unknown>;
+      value: number;
+      metricName?: string;
+    }>) {
       const name = value.metricName ?? entry.name;
       if (name !== metric) continue;
-      const matches = Object.entries(labels).every(([key, expected]) => String(value.labels[key]) === expected);
-      if (matches && Object.keys(value.labels).length === Object.keys(labels).length) return value.value;
+      const matches = Object.entries(labels).every(
+        ([key, expected]) => String(value.labels[key]) === expected,
+      );
+      if (matches && Object.keys(value.labels).length === Object.keys(labels).length)
+        return value.value;
     }
   }
   return undefined;
 }
 
 /** Returns the sum of every sample named `metric` whose labels include `labels`. */
-export async function sumSamples(registry: Registry, metric: string, labels: Record<string, string> = {}): Promise<number> {
+export async function sumSamples(
+  registry: Registry,
+  metric: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   let total = 0;
   const metrics = await registry.getMetricsAsJSON();
   for (const entry of metrics) {
-    for (const value of entry.values as Array<{ labels: Record<string, unknown>; value: number; metricName?: string }>) {
+    for (const value of entry.values as Array<{
+      labels: Record<string, unknown>;
+      value: number;
+      metricName?: string;
+    }>) {
       if ((value.metricName ?? entry.name) !== metric) continue;
-      if (Object.entries(labels).every(([key, expected]) => String(value.labels[key]) === expected)) total += value.value;
+      if (Object.entries(labels).every(([key, expected]) => String(value.labels[key]) === expected))
+        total += value.value;
     }
   }
   return total;

@@ -18,23 +18,32 @@ function measureValues(plan: LoadPlan): Record<string, number> {
     transport_throughput: plan.rates.natsMessages,
     nats_throughput: plan.rates.natsMessages,
     error_rate: plan.rates.errorsPerRequest,
-    database_connections: sum(gauges.pg_pool_active_connections) / sum(gauges.pg_pool_max_connections),
+    database_connections:
+      sum(gauges.pg_pool_active_connections) / sum(gauges.pg_pool_max_connections),
     cpu_utilization: gauges.framework_cpu_utilization_ratio as number,
     memory_usage: gauges.framework_memory_utilization_ratio as number,
     pending_tasks: sum(gauges.task_queue_depth),
     // histogram_quantile never returns more than the bucket bound that contains every observation.
     response_time: plan.maxLatencySeconds,
-    actor_queue_depth: Math.max(...Object.values(gauges.actor_mailbox_depth as Record<string, number>)),
+    actor_queue_depth: Math.max(
+      ...Object.values(gauges.actor_mailbox_depth as Record<string, number>),
+    ),
   };
 }
 
 function withThresholds(config: SwarmConfig, thresholds: Record<string, number>): SwarmConfig {
   return {
     ...config,
-    scalingRules: config.scalingRules.map((rule) => ({ ...rule, threshold: thresholds[rule.name] ?? rule.threshold })),
+    scalingRules: config.scalingRules.map((rule) => ({
+      ...rule,
+      threshold: thresholds[rule.name] ?? rule.threshold,
+    })),
     triggers: {
       ...config.triggers,
-      framework: config.triggers.framework.map((t) => ({ ...t, threshold: thresholds[t.name] ?? t.threshold })),
+      framework: config.triggers.framework.map((t) => ({
+        ...t,
+        threshold: thresholds[t.name] ?? t.threshold,
+      })),
     },
   };
 }
@@ -45,7 +54,9 @@ describe('load plan', () => {
 
   test('every config measure is modelled', () => {
     const modelled = Object.keys(measureValues(planLoad(config, 'steady')));
-    expect([...thresholds.upper.keys()].filter((measure) => !modelled.includes(measure))).toEqual([]);
+    expect([...thresholds.upper.keys()].filter((measure) => !modelled.includes(measure))).toEqual(
+      [],
+    );
   });
 
   test.each(['steady', 'calm'] as const)('%s stays below every threshold', (phase) => {
@@ -56,12 +67,15 @@ describe('load plan', () => {
     expect(values.cpu_utilization).toBeGreaterThan(thresholds.cpuScaleDown!);
   });
 
-  test.each(['steady', 'calm', 'surge'] as const)('%s gives every gauge a nonzero value', (phase) => {
-    const plan = planLoad(config, phase);
-    for (const [metric, value] of Object.entries(plan.gauges)) {
-      expect({ metric, nonzero: sum(value) > 0 }).toEqual({ metric, nonzero: true });
-    }
-  });
+  test.each(['steady', 'calm', 'surge'] as const)(
+    '%s gives every gauge a nonzero value',
+    (phase) => {
+      const plan = planLoad(config, phase);
+      for (const [metric, value] of Object.entries(plan.gauges)) {
+        expect({ metric, nonzero: sum(value) > 0 }).toEqual({ metric, nonzero: true });
+      }
+    },
+  );
 
   test('surge raises only actor load', () => {
     const values = measureValues(planLoad(config, 'surge'));
@@ -75,7 +89,11 @@ describe('load plan', () => {
   });
 
   test('thresholds come from the config', () => {
-    const changed = withThresholds(config, { actor_system_load: 4, actor_count: 12, systemcore_operations: 2 });
+    const changed = withThresholds(config, {
+      actor_system_load: 4,
+      actor_count: 12,
+      systemcore_operations: 2,
+    });
     const steady = measureValues(planLoad(changed, 'steady'));
     const surge = measureValues(planLoad(changed, 'surge'));
     expect(steady.actor_system_load).toBeLessThan(4);
@@ -85,6 +103,8 @@ describe('load plan', () => {
 
   test('no room for a surge is an error', () => {
     const changed = withThresholds(config, { actor_system_load: 10, actor_count: 11 });
-    expect(() => planLoad(changed, 'surge')).toThrow(/strictly between actor_system_load \(10\) and actor_count \(11\)/);
+    expect(() => planLoad(changed, 'surge')).toThrow(
+      /strictly between actor_system_load \(10\) and actor_count \(11\)/,
+    );
   });
 });

@@ -9,7 +9,14 @@ import { run } from '../../src/cli/main';
 import { TelemetryExporter } from '../../src/exporter';
 import { exporterSignals } from '../../src/exporter/signal-metrics';
 import { runSimulation } from '../../src/simulate';
-import { SHARED_NATS_URL, exampleConfig, silentLogger, sumSamples, uniquePrefix, waitFor } from '../exporter/support';
+import {
+  SHARED_NATS_URL,
+  exampleConfig,
+  silentLogger,
+  sumSamples,
+  uniquePrefix,
+  waitFor,
+} from '../exporter/support';
 
 let nc: NatsConnection;
 const exporters: TelemetryExporter[] = [];
@@ -55,11 +62,17 @@ describe('simulate', () => {
       durationSeconds: 1.5,
       tickMs: 100,
     });
-    await waitFor('every event counted', async () => (await sumSamples(registry, 'swarm_exporter_events_total', {})) - summary.snapshots >= summary.events);
+    await waitFor(
+      'every event counted',
+      async () =>
+        (await sumSamples(registry, 'swarm_exporter_events_total', {})) - summary.snapshots >=
+        summary.events,
+    );
 
     const missing: string[] = [];
     for (const signal of exporterSignals()) {
-      if ((await signalData(registry, signal.metric, signal.type)) <= 0) missing.push(signal.metric);
+      if ((await signalData(registry, signal.metric, signal.type)) <= 0)
+        missing.push(signal.metric);
     }
     expect(missing).toEqual([]);
     expect(await sumSamples(registry, 'actors_active')).toBeLessThan(10);
@@ -77,7 +90,10 @@ describe('simulate', () => {
       phaseSeconds: { steady: 0.5, surge: 1, calm: 0.5 },
       tickMs: 100,
     });
-    await waitFor('surge of 30 actors', async () => (await sumSamples(registry, 'actors_active')) === 30);
+    await waitFor(
+      'surge of 30 actors',
+      async () => (await sumSamples(registry, 'actors_active')) === 30,
+    );
     const summary = await running;
     expect(summary.phases).toEqual(['steady', 'surge', 'calm']);
     await waitFor('calm actors', async () => (await sumSamples(registry, 'actors_active')) < 10);
@@ -86,7 +102,13 @@ describe('simulate', () => {
   test('abort signal ends an endless run', async () => {
     const controller = new AbortController();
     const running = runSimulation(
-      { config: exampleConfig(), connection: nc, subjectPrefix: uniquePrefix('abort'), shape: 'calm', tickMs: 50 },
+      {
+        config: exampleConfig(),
+        connection: nc,
+        subjectPrefix: uniquePrefix('abort'),
+        shape: 'calm',
+        tickMs: 50,
+      },
       { signal: controller.signal },
     );
     setTimeout(() => controller.abort(), 300);
@@ -98,22 +120,50 @@ describe('simulate', () => {
   test('cli verb runs a short scenario', async () => {
     const stdout: string[] = [];
     const stderr: string[] = [];
-    const io = { stdout: (t: string) => stdout.push(t), stderr: (t: string) => stderr.push(t), env: { LOG_LEVEL: 'silent' }, cwd: `${__dirname}/../..` };
+    const io = {
+      stdout: (t: string) => stdout.push(t),
+      stderr: (t: string) => stderr.push(t),
+      env: { LOG_LEVEL: 'silent' },
+      cwd: `${__dirname}/../..`,
+    };
     process.env.LOG_LEVEL = 'silent';
     const code = await run(
-      ['simulate', '--nats', SHARED_NATS_URL, '--subject-prefix', uniquePrefix('cli'), '--steady', '300ms', '--surge', '300ms', '--calm', '300ms', '--rate', '200'],
+      [
+        'simulate',
+        '--nats',
+        SHARED_NATS_URL,
+        '--subject-prefix',
+        uniquePrefix('cli'),
+        '--steady',
+        '300ms',
+        '--surge',
+        '300ms',
+        '--calm',
+        '300ms',
+        '--rate',
+        '200',
+      ],
       io,
     );
     expect(stderr.join('')).toBe('');
     expect(code).toBe(0);
-    expect(stdout.join('')).toMatch(/^published \d+ events and \d+ snapshots \(steady, surge, calm\)/);
+    expect(stdout.join('')).toMatch(
+      /^published \d+ events and \d+ snapshots \(steady, surge, calm\)/,
+    );
   });
 
   test('cli rejects an unknown shape', async () => {
     const stderr: string[] = [];
-    const io = { stdout: () => undefined, stderr: (t: string) => stderr.push(t), env: {}, cwd: `${__dirname}/../..` };
+    const io = {
+      stdout: () => undefined,
+      stderr: (t: string) => stderr.push(t),
+      env: {},
+      cwd: `${__dirname}/../..`,
+    };
     const code = await run(['simulate', '--shape', 'wave', '--nats', SHARED_NATS_URL], io);
     expect(code).toBe(64);
-    expect(stderr.join('')).toMatch(/invalid --shape "wave": expected one of steady, surge, calm, scenario/);
+    expect(stderr.join('')).toMatch(
+      /invalid --shape "wave": expected one of steady, surge, calm, scenario/,
+    );
   });
 });

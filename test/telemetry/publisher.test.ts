@@ -37,10 +37,13 @@ describe('telemetry publisher', () => {
 
     const bodies = messages.map((msg) => ({ subject: msg.subject, body: msg.json<unknown>() }));
     const queries = bodies.filter((entry) => entry.subject === `${prefix}.pg_query`);
-    expect(queries.map((entry) => (Array.isArray(entry.body) ? entry.body.length : 1))).toEqual([3, 3, 1]);
+    expect(queries.map((entry) => (Array.isArray(entry.body) ? entry.body.length : 1))).toEqual([
+      3, 3, 1,
+    ]);
     for (const entry of queries) {
       const events = Array.isArray(entry.body) ? entry.body : [entry.body];
-      for (const event of events) expect(EVENT_SCHEMAS.pg_query.safeParse(event).success).toBe(true);
+      for (const event of events)
+        expect(EVENT_SCHEMAS.pg_query.safeParse(event).success).toBe(true);
     }
     expect(publisher.publishedEvents).toBe(8);
   });
@@ -62,7 +65,11 @@ describe('telemetry publisher', () => {
     publisher.snapshot({ source: 'core-1', gauges: { actors_active: { worker: 2 } } });
     await publisher.flush();
     await waitFor('1 snapshot', () => messages.length === 1);
-    expect(SNAPSHOT_SCHEMA.parse(messages[0].json())).toEqual({ v: 1, source: 'core-1', gauges: { actors_active: { worker: 2 } } });
+    expect(SNAPSHOT_SCHEMA.parse(messages[0].json())).toEqual({
+      v: 1,
+      source: 'core-1',
+      gauges: { actors_active: { worker: 2 } },
+    });
   });
 
   test('invalid snapshot throws TelemetryFormatError', () => {

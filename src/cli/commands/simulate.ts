@@ -74,7 +74,10 @@ export const registerSimulate: RegisterCommand = (program: Command, io: CliIo, s
     .option('--steady <duration>', 'length of the steady phase of the scenario', '60s')
     .option('--surge <duration>', 'length of the actor surge of the scenario', '60s')
     .option('--calm <duration>', 'length of the calm phase of the scenario', '60s')
-    .option('--duration <duration>', 'run time of a single-phase shape (default: until interrupted)')
+    .option(
+      '--duration <duration>',
+      'run time of a single-phase shape (default: until interrupted)',
+    )
     .option('--batch <events>', 'events per NATS message', '50')
     .option('--loop', 'repeat the scenario until interrupted')
     .action(async (flags: SimulateFlags) => {
@@ -96,14 +99,18 @@ export const registerSimulate: RegisterCommand = (program: Command, io: CliIo, s
               surge: readSeconds('--surge', flags.surge),
               calm: readSeconds('--calm', flags.calm),
             },
-            durationSeconds: flags.duration === undefined ? undefined : readSeconds('--duration', flags.duration),
+            durationSeconds:
+              flags.duration === undefined ? undefined : readSeconds('--duration', flags.duration),
             batch: Math.floor(readPositive('--batch', flags.batch)),
             loop: flags.loop ?? false,
             logger,
           },
           { signal: controller.signal },
         );
-        io.stdout(`published ${summary.events} events and ${summary.snapshots} snapshots (${summary.phases.join(', ')})\n`);
+        io.stdout(
+          `published ${summary.events} events and ${summary.snapshots} snapshots ` +
+            `(${summary.phases.join(', ')})\n`,
+        );
         setExit(EXIT.ok);
       } catch (err) {
         if (!(err instanceof SimulateUsageError || err instanceof LoadPlanError)) throw err;

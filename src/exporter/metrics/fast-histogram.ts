@@ -83,12 +83,27 @@ export class FastHistogram implements CustomMetric {
       for (let i = 0; i < this.bounds.length; i++) {
         cumulative += cell.counts[i];
         const labels = { le: this.bounds[i] };
-        values.push({ labels, sharedLabels: cell.labels, value: cumulative, metricName: bucketName });
+        values.push({
+          labels,
+          sharedLabels: cell.labels,
+          value: cumulative,
+          metricName: bucketName,
+        });
       }
       const inf = { labels: { le: '+Inf' }, sharedLabels: cell.labels, value: cell.count };
       values.push({ ...inf, metricName: bucketName });
-      values.push({ labels: {}, sharedLabels: cell.labels, value: cell.sum, metricName: `${this.name}_sum` });
-      values.push({ labels: {}, sharedLabels: cell.labels, value: cell.count, metricName: `${this.name}_count` });
+      values.push({
+        labels: {},
+        sharedLabels: cell.labels,
+        value: cell.sum,
+        metricName: `${this.name}_sum`,
+      });
+      values.push({
+        labels: {},
+        sharedLabels: cell.labels,
+        value: cell.count,
+        metricName: `${this.name}_count`,
+      });
     }
     return { name: this.name, help: this.help, type: this.type, aggregator: 'sum', values };
   }

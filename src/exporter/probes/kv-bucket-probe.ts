@@ -24,7 +24,10 @@ const METRICS = [
   bucketGauge('jetstream_kv_bucket_values', 'Entries stored in the KV bucket.'),
   bucketGauge('jetstream_kv_bucket_bytes', 'Bytes stored in the KV bucket.'),
   bucketGauge('jetstream_kv_bucket_ttl_seconds', 'TTL of the KV bucket; 0 means no expiry.'),
-  bucketGauge('jetstream_kv_bucket_expected_ttl_seconds', 'TTL the swarm config expects for the bucket.'),
+  bucketGauge(
+    'jetstream_kv_bucket_expected_ttl_seconds',
+    'TTL the swarm config expects for the bucket.',
+  ),
 ];
 
 /** JetStream's error code for a stream that does not exist. */
@@ -59,7 +62,11 @@ export class KvBucketProbe implements Probe {
     for (const bucket of KV_BUCKETS) {
       const expected = this.options.expectedTtls.get(bucket);
       if (expected !== undefined) {
-        samples.push({ metric: 'jetstream_kv_bucket_expected_ttl_seconds', labels: { bucket }, value: expected });
+        samples.push({
+          metric: 'jetstream_kv_bucket_expected_ttl_seconds',
+          labels: { bucket },
+          value: expected,
+        });
       }
       const name = this.options.buckets[bucket];
       if (!name || signal.aborted) continue;
@@ -79,7 +86,8 @@ export class KvBucketProbe implements Probe {
         { metric: 'jetstream_kv_bucket_ttl_seconds', labels, value: status.ttl / 1000 },
       ];
     } catch (err) {
-      if (isBucketMissing(err)) return [{ metric: 'jetstream_kv_bucket_present', labels, value: 0 }];
+      if (isBucketMissing(err))
+        return [{ metric: 'jetstream_kv_bucket_present', labels, value: 0 }];
       throw new ProbeError(`could not read KV bucket ${name}`, true, { cause: err });
     }
   }

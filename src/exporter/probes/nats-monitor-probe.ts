@@ -6,20 +6,37 @@ import axios, { type AxiosInstance } from 'axios';
 
 import { ProbeError, type Probe, type ProbeMetricSpec, type ProbeSample } from './probe';
 
-const gauge = (name: string, help: string): ProbeMetricSpec => ({ name, help, type: 'gauge', labelNames: [] });
-const counter = (name: string, help: string): ProbeMetricSpec => ({ name, help, type: 'counter', labelNames: [] });
+const gauge = (name: string, help: string): ProbeMetricSpec => ({
+  name,
+  help,
+  type: 'gauge',
+  labelNames: [],
+});
+const counter = (name: string, help: string): ProbeMetricSpec => ({
+  name,
+  help,
+  type: 'counter',
+  labelNames: [],
+});
 
 /** `/varz` fields exported, with their metric. */
 const VARZ: ReadonlyArray<[field: string, spec: ProbeMetricSpec, scale?: number]> = [
   ['connections', gauge('nats_server_connections', 'Client connections open on the NATS server.')],
   ['subscriptions', gauge('nats_server_subscriptions', 'Subscriptions on the NATS server.')],
-  ['slow_consumers', counter('nats_server_slow_consumers_total', 'Slow consumers the NATS server has seen.')],
+  [
+    'slow_consumers',
+    counter('nats_server_slow_consumers_total', 'Slow consumers the NATS server has seen.'),
+  ],
   ['in_msgs', counter('nats_server_in_messages_total', 'Messages the NATS server has received.')],
   ['out_msgs', counter('nats_server_out_messages_total', 'Messages the NATS server has sent.')],
   ['in_bytes', counter('nats_server_in_bytes_total', 'Bytes the NATS server has received.')],
   ['out_bytes', counter('nats_server_out_bytes_total', 'Bytes the NATS server has sent.')],
   ['mem', gauge('nats_server_memory_bytes', 'Resident memory of the NATS server process.')],
-  ['cpu', gauge('nats_server_cpu_ratio', 'CPU use of the NATS server process, 1 = one core.'), 0.01],
+  [
+    'cpu',
+    gauge('nats_server_cpu_ratio', 'CPU use of the NATS server process, 1 = one core.'),
+    0.01,
+  ],
 ];
 
 /** `/jsz` fields exported, with their metric. */
@@ -62,7 +79,10 @@ class MonitorEndpointProbe implements Probe {
       if (typeof value === 'number') samples.push({ metric: spec.name, value: value * scale });
     }
     if (samples.length === 0) {
-      throw new ProbeError(`NATS monitoring ${this.path} returned none of the expected fields`, false);
+      throw new ProbeError(
+        `NATS monitoring ${this.path} returned none of the expected fields`,
+        false,
+      );
     }
     return samples;
   }

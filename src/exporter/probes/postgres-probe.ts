@@ -104,7 +104,9 @@ export class PostgresProbe implements Probe {
     await this.pool.end();
   }
 
-  private activitySamples(rows: { application_name: string; state: string; connections: number }[]): ProbeSample[] {
+  private activitySamples(
+    rows: { application_name: string; state: string; connections: number }[],
+  ): ProbeSample[] {
     const totals = new Map<string, ProbeSample>();
     for (const row of rows) {
       const application = this.applications.fold(row.application_name || 'none');
@@ -120,7 +122,9 @@ export class PostgresProbe implements Probe {
     return [...totals.values()];
   }
 
-  private databaseSamples(rows: { datname: string; commits: number; rollbacks: number; backends: number }[]): ProbeSample[] {
+  private databaseSamples(
+    rows: { datname: string; commits: number; rollbacks: number; backends: number }[],
+  ): ProbeSample[] {
     const samples = new Map<string, ProbeSample>();
     const add = (metric: string, datname: string, value: number): void => {
       const key = `${metric}\u0000${datname}`;

@@ -121,7 +121,8 @@ export class ProbeRunner {
       this.up.set({ probe: name }, 0);
       const message = err instanceof Error ? err.message : String(err);
       // Warn when the failure changes, not on every interval.
-      if (message !== state.lastError) this.options.logger.warn({ probe: name, err }, 'probe failed');
+      if (message !== state.lastError)
+        this.options.logger.warn({ probe: name, err }, 'probe failed');
       state.lastError = message;
     } finally {
       this.duration.set({ probe: name }, (Date.now() - startedMs) / 1000);
@@ -134,7 +135,9 @@ export class ProbeRunner {
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new ProbeTimeoutError(`probe ${probe.name} timed out after ${this.options.timeoutMs} ms`));
+        reject(
+          new ProbeTimeoutError(`probe ${probe.name} timed out after ${this.options.timeoutMs} ms`),
+        );
       }, this.options.timeoutMs);
     });
     try {
