@@ -67,6 +67,13 @@ describe('validate', () => {
     expect(result.stdout).toContain('valid (markdown)');
   });
 
+  test('a broken Markdown document exits 2', async () => {
+    const broken = join(__dirname, 'testdata', 'broken', 'markdown-errors.md');
+    const result = await cli('validate', broken);
+    expect(result.code).toBe(EXIT.invalidConfig);
+    expect(result.stderr).toContain('markdown-errors.md:16:5: core.agents.0.capabilites');
+  });
+
   test('strict mode exits 2 with every unresolved name', async () => {
     const result = await cli('validate', file, '--strict');
     expect(result.code).toBe(EXIT.invalidConfig);

@@ -196,6 +196,12 @@ describe('markdown form', () => {
     expect(withoutSources(markdown)).toEqual(withoutSources(yaml));
   });
 
+  test('warnings match the YAML file apart from lines', () => {
+    const warningsOf = (file: string) =>
+      loadConfig(file).warnings.map((w) => [w.code, w.source?.path, w.message]);
+    expect(warningsOf(EXAMPLE_MD)).toEqual(warningsOf(EXAMPLE_YAML));
+  });
+
   test('headings give category capacities', () => {
     const yaml = markdownToYaml('#### Core (15 agents)\n\n```yaml\ncore:\n  - id: a\n```\n');
     expect(yaml).toBe('core:\n  capacity: 15\n  agents:\n      - id: a');
