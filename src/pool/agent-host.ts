@@ -12,6 +12,7 @@ import { connect, errors, type Msg, type NatsConnection, type Subscription } fro
 import type { Logger } from '../log';
 import type { SpawnRequest } from './driver';
 import { LocalAgent, type AgentState } from './local-agent';
+import { logConnectionStatus } from './nats-status';
 import {
   agentSubjects,
   commandMessageSchema,
@@ -61,6 +62,7 @@ export class AgentHost {
   /** Connects and starts serving spawn requests. */
   async start(): Promise<void> {
     this.connection = await connect({ servers: this.options.url, name: `swarm-agent-host-${this.hostId}` });
+    void logConnectionStatus(this.connection, this.options.logger);
     this.connection.subscribe(this.subjects.spawn, {
       queue: HOST_QUEUE_GROUP,
       callback: (err, msg) => this.dispatch(err, msg, () => this.handleSpawn(msg)),

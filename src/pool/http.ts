@@ -54,6 +54,7 @@ export class HttpDriver implements PoolDriver {
   private readonly client: AxiosInstance;
   private readonly retry: RetryPolicy;
   private pollTimer: NodeJS.Timeout | undefined;
+  private isLivenessFailing = false;
 
   constructor(
     private readonly options: HttpDriverOptions,
@@ -123,13 +124,19 @@ export class HttpDriver implements PoolDriver {
 
   /** Fetches `GET {url}/agents` once and emits a heartbeat for every listed live agent. */
   async pollLiveness(): Promise<void> {
+    let ids: string[];
     try {
-      const ids = await this.runtime.tracker.track('status', '*', (signal) => this.fetchLiveAgents(signal));
-      const at = Date.now();
-      for (const agentId of ids) this.runtime.heartbeats.emit({ agentId, at });
+      ids = await this.runtime.tracker.track('status', '*', (signal) => this.fetchLiveAgents(signal));
     } catch (err) {
-      this.runtime.logger.debug({ err }, 'liveness poll failed');
+      // Logged once per outage: every poll of an unreachable API fails the same way.
+      if (!this.isLivenessFailing) this.runtime.logger.warn({ err }, 'liveness poll failed');
+      this.isLivenessFailing = true;
+      return;
     }
+    if (this.isLivenessFailing) this.runtime.logger.info('liveness poll recovered');
+    this.isLivenessFailing = false;
+    const at = Date.now();
+    for (const agentId of ids) this.runtime.heartbeats.emit({ agentId, at });
   }
 
   private async fetchLiveAgents(signal: AbortSignal): Promise<string[]> {

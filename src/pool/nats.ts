@@ -21,6 +21,7 @@ import {
   type AgentSubjects,
   type Reply,
 } from './nats-protocol';
+import { logConnectionStatus } from './nats-status';
 import { parseOptions } from './options';
 
 /** NATS server used when neither the config, the environment nor the service gives one. */
@@ -78,6 +79,7 @@ export class NatsDriver implements PoolDriver {
         { cause: err },
       );
     }
+    void logConnectionStatus(this.connection, this.runtime.logger);
     this.connection.subscribe(this.subjects.allHeartbeats, { callback: (err, msg) => this.onMessage(err, msg) });
     this.runtime.logger.info({ spawnSubject: this.subjects.spawn, root: this.subjects.root }, 'nats pool driver started');
   }

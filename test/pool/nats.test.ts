@@ -2,6 +2,9 @@
  * The NATS driver and the agent host, against the real NATS server at 127.0.0.1:4222. Each suite
  * uses its own subject root, so parallel runs do not see each other's agents.
  */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 
 import { DriverError, type PoolDriver } from '../../src/pool/driver';
@@ -138,5 +141,20 @@ describe('nats driver', () => {
     await driver.spawn(spawnRequest(uniqueId('child')));
 
     expect(await host.stop()).toBe(0);
+  });
+});
+
+describe('agent-host command', () => {
+  test.each([
+    ['capacity of zero', ['--capacity', '0'], /invalid --capacity "0": expected a whole number of agents >= 1/],
+    ['interval without unit', ['--heartbeat-interval', 'soon'], /invalid --heartbeat-interval: .*"soon"/],
+  ])('invalid flag: %s', (_name, flags, message) => {
+    const bin = path.join(__dirname, '..', '..', 'bin', 'swarm-scaler.js');
+    const result = spawnSync(process.execPath, [bin, 'agent-host', '--nats', NATS_URL, ...flags], {
+      encoding: 'utf8',
+      timeout: 10000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(message);
   });
 });
