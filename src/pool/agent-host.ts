@@ -50,7 +50,7 @@ export class AgentHost {
   readonly subjects: AgentSubjects;
   private readonly agents = new Map<string, LocalAgent>();
   private readonly commandSubscriptions = new Map<string, Subscription>();
-  private readonly pendingSpawns = new Map<string, Promise<Reply>>();
+  private readonly pendingSpawns = new Map<string, { key: string; reply: Promise<Reply> }>();
   private connection: NatsConnection | undefined;
   private repliesToDrop = 0;
 
@@ -145,9 +145,9 @@ export class AgentHost {
       return errorReply(request.agentId, 'agent id must be one subject token', 'rejected', false);
     }
     const pending = this.pendingSpawns.get(request.agentId);
-    if (pending) return pending;
+    if (pending) return pending.key === request.idempotencyKey ? pending.reply : reusedIdReply(request, pending.key);
     const reply = this.spawnOnce(request).finally(() => this.pendingSpawns.delete(request.agentId));
-    this.pendingSpawns.set(request.agentId, reply);
+    this.pendingSpawns.set(request.agentId, { key: request.idempotencyKey, reply });
     return reply;
   }
 
@@ -167,8 +167,7 @@ export class AgentHost {
 
   private async replyForExisting(agent: LocalAgent, request: SpawnRequest): Promise<Reply> {
     if (agent.request.idempotencyKey !== request.idempotencyKey) {
-      const message = `agent id ${request.agentId} is already used by another spawn (idempotency key ${agent.request.idempotencyKey})`;
-      return errorReply(request.agentId, message, 'rejected', false);
+      return reusedIdReply(request, agent.request.idempotencyKey);
     }
     return this.awaitReady(agent);
   }
@@ -253,6 +252,11 @@ export class AgentHost {
     if (!this.connection || this.connection.isClosed()) throw new Error('agent host is not connected');
     return this.connection;
   }
+}
+
+function reusedIdReply(request: SpawnRequest, existingKey: string): Reply {
+  const message = `agent id ${request.agentId} is already used by another spawn (idempotency key ${existingKey})`;
+  return errorReply(request.agentId, message, 'rejected', false);
 }
 
 function parseBody(msg: Msg): unknown {

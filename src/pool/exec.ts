@@ -56,6 +56,7 @@ export class ExecDriver implements PoolDriver {
   readonly kind = 'exec';
   readonly reportsHeartbeats: boolean;
   private readonly agents = new Map<string, SpawnRequest>();
+  private readonly pendingSpawns = new Map<string, { request: SpawnRequest; run: Promise<void> }>();
   private pollTimer: NodeJS.Timeout | undefined;
   private isPolling = false;
 
@@ -86,9 +87,21 @@ export class ExecDriver implements PoolDriver {
     return this.runtime.tracker.track('spawn', request.agentId, async (signal) => {
       const known = this.agents.get(request.agentId);
       if (known) return checkSameSpawn(known, request);
-      await this.runChecked('spawn', this.options.spawn, spawnValues(request), signal);
-      this.agents.set(request.agentId, request);
+      // Concurrent spawns of one agent share one command run instead of starting it twice.
+      const pending = this.pendingSpawns.get(request.agentId);
+      if (pending) {
+        checkSameSpawn(pending.request, request);
+        return pending.run;
+      }
+      const run = this.runSpawn(request, signal).finally(() => this.pendingSpawns.delete(request.agentId));
+      this.pendingSpawns.set(request.agentId, { request, run });
+      return run;
     });
+  }
+
+  private async runSpawn(request: SpawnRequest, signal: AbortSignal): Promise<void> {
+    await this.runChecked('spawn', this.options.spawn, spawnValues(request), signal);
+    this.agents.set(request.agentId, request);
   }
 
   retire(agentId: string): Promise<void> {

@@ -106,6 +106,18 @@ describe('exec driver', () => {
     await driver.stop();
   });
 
+  test('concurrent spawns run the command once', async () => {
+    const calls = path.join(dir, 'calls.log');
+    const script = `require("fs").appendFileSync(${JSON.stringify(calls)}, "x"); setTimeout(() => {}, 200)`;
+    const driver = createExec(registry, { spawn: [NODE, '-e', script], retire: ['true'] });
+    await driver.start();
+    const request = spawnRequest(uniqueId('concurrent'));
+
+    await Promise.all([driver.spawn(request), driver.spawn(request), driver.spawn(request)]);
+    expect(fs.readFileSync(calls, 'utf8')).toBe('x');
+    await driver.stop();
+  });
+
   test('slow command times out and is killed', async () => {
     const driver = createExec(registry, { spawn: ['sleep', '10'], retire: ['true'] }, 0.5);
     await driver.start();

@@ -86,6 +86,23 @@ describe('nats driver', () => {
     expect((error as DriverError).message).toContain('decision-1');
   });
 
+  test('concurrent spawns with two keys start one agent', async () => {
+    const observer = await BusObserver.open(root);
+    await startHost();
+    const agentId = uniqueId('race');
+
+    const results = await Promise.allSettled([
+      driver.spawn(spawnRequest(agentId, { idempotencyKey: 'decision-1' })),
+      driver.spawn(spawnRequest(agentId, { idempotencyKey: 'decision-2' })),
+    ]);
+    const rejected = results.filter((result) => result.status === 'rejected');
+    expect(rejected).toHaveLength(1);
+    expect(((rejected[0] as PromiseRejectedResult).reason as DriverError).reason).toBe('rejected');
+    await waitFor(() => observer.startCount(agentId) === 1, 'the starting event');
+    expect(observer.startCount(agentId)).toBe(1);
+    await observer.close();
+  });
+
   test('spawn message carries the agent spec', async () => {
     const bodies: unknown[] = [];
     connection.subscribe(agentSubjects(root).spawn, { callback: (_err, msg) => void bodies.push(msg.json()) });
