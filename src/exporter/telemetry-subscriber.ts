@@ -99,6 +99,8 @@ export class TelemetrySubscriber {
     this.options.self.connected.set(1);
     // One subscription per kind, so each callback is bound to its kind and never decodes the
     // subject.
+    // NOTE: a message on `<prefix>.<unknown kind>` is therefore never received, so it is neither
+    // counted nor dropped; only the server's message counters include it.
     this.subscriptions = ingest.eventSubjects.map((subject) => {
       const handle = ingest.kindHandler(subject);
       return nc.subscribe(subject, {

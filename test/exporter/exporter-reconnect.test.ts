@@ -38,11 +38,9 @@ test('exporter resumes when NATS comes up', async () => {
   });
 
   await exporter.start();
-  expect(
-    lines.filter(
-      ([level, message]) => level === 'warn' && message === 'nats unreachable, retrying',
-    ),
-  ).toHaveLength(1);
+  expect(lines.filter(([level]) => level === 'warn')).toEqual([
+    ['warn', 'nats unreachable, retrying'],
+  ]);
   expect(await sumSamples(registry, 'swarm_exporter_nats_connected')).toBe(0);
 
   server = await startNatsServer(port);

@@ -56,7 +56,9 @@ export class KvBucketProbe implements Probe {
 
   async collect(signal: AbortSignal): Promise<ProbeSample[]> {
     const nc = this.options.connection();
-    if (!nc || nc.isClosed()) throw new ProbeError('NATS is not connected', true);
+    if (!nc || nc.isClosed()) {
+      throw new ProbeError('NATS is not connected', true, undefined, 'PROBE_NOT_READY');
+    }
     const kvm = new Kvm(nc);
     const samples: ProbeSample[] = [];
     for (const bucket of KV_BUCKETS) {

@@ -7,7 +7,7 @@ import { Gauge, type Registry } from 'prom-client';
 
 import type { Logger } from '../../log';
 import { registerCustomMetric } from '../metrics/custom-metric';
-import type { Probe, ProbeSample } from './probe';
+import { ProbeError, type Probe, type ProbeSample } from './probe';
 import { ProbeMetric } from './probe-metric';
 
 export interface ProbeRunnerOptions {
@@ -121,8 +121,11 @@ export class ProbeRunner {
       this.up.set({ probe: name }, 0);
       const message = err instanceof Error ? err.message : String(err);
       // Warn when the failure changes, not on every interval.
-      if (message !== state.lastError)
+      if (err instanceof ProbeError && err.code === 'PROBE_NOT_READY') {
+        this.options.logger.debug({ probe: name, err }, 'probe not ready');
+      } else if (message !== state.lastError) {
         this.options.logger.warn({ probe: name, err }, 'probe failed');
+      }
       state.lastError = message;
     } finally {
       this.duration.set({ probe: name }, (Date.now() - startedMs) / 1000);

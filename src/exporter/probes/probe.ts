@@ -26,15 +26,19 @@ export interface Probe {
   close?(): Promise<void>;
 }
 
-/** Raised when a probe cannot read its source; `retryable` is true when the next run may work. */
+/**
+ * Raised when a probe cannot read its source; `retryable` is true when the next run may work.
+ * `PROBE_NOT_READY` means a dependency that is reported elsewhere (the exporter's own NATS
+ * connection) is down, so the runner logs it at debug instead of warning twice.
+ */
 export class ProbeError extends Error {
   override name = 'ProbeError';
-  readonly code = 'PROBE_FAILED';
 
   constructor(
     message: string,
     readonly retryable: boolean,
     options?: ErrorOptions,
+    readonly code: 'PROBE_FAILED' | 'PROBE_NOT_READY' = 'PROBE_FAILED',
   ) {
     super(message, options);
   }
