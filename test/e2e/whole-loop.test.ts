@@ -89,8 +89,7 @@ describe('whole loop', () => {
   });
 
   afterAll(async () => {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
+    await Promise.all(children.map(stopChild));
     for (const stop of stops.reverse()) await stop();
     const admin = new Client({ connectionString: adminUrl });
     await admin.connect();
@@ -126,7 +125,12 @@ describe('whole loop', () => {
 
     const specialists = ruleRoles('actor_system_load');
     expect(specialists).toHaveLength(2);
-    expect(grown.actual).toBe(20 + specialists.length);
+    const firingNow = await queryPrometheus(prometheusUrl, 'ALERTS{alertstate="firing"}');
+    const firingNames = firingNow.map((sample) => sample.metric.alertname).sort();
+    expect({ actual: grown.actual, firing: firingNames }).toEqual({
+      actual: 20 + specialists.length,
+      firing: firingNames,
+    });
     for (const role of specialists) {
       const expected = base.agents.filter((agent) => agent.role === role).length + 1;
       expect([role, grown.agents.filter((agent) => agent.role === role).length]).toEqual([role, expected]);
@@ -201,6 +205,18 @@ function startCli(args: string[], env: Record<string, string> = {}): ChildProces
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   return child;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
 }
 
 async function runCli(args: string[]): Promise<void> {
