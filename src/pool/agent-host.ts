@@ -173,6 +173,8 @@ export class AgentHost {
   }
 
   /** Asks whether another host already runs `agentId`, so that a retried spawn starts no twin. */
+  // NOTE: two copies of one spawn that reach two hosts within one round trip can both find no
+  // owner and both start the agent; this check narrows that window but does not close it.
   private async probeOwner(agentId: string): Promise<Reply | undefined> {
     const connection = this.requireConnection();
     try {
