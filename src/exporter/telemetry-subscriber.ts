@@ -25,6 +25,20 @@ export interface TelemetrySubscriberOptions {
   maxRetryDelayMs?: number;
 }
 
+/** Longest wait for a drain at stop; a drain waits for the server, which may be down. */
+const DRAIN_TIMEOUT_MS = 2000;
+
+/** Drains `nc` so that received messages are applied, or closes it when draining stalls. */
+async function drainOrClose(nc: NatsConnection): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<'stalled'>((resolve) => {
+    timer = setTimeout(() => resolve('stalled'), DRAIN_TIMEOUT_MS);
+  });
+  const outcome = await Promise.race([nc.drain().catch(() => 'failed' as const), stalled]);
+  clearTimeout(timer);
+  if (outcome !== undefined && !nc.isClosed()) await nc.close();
+}
+
 /** Keeps the telemetry subscriptions alive for the exporter's lifetime. */
 export class TelemetrySubscriber {
   private nc?: NatsConnection;
@@ -53,7 +67,7 @@ export class TelemetrySubscriber {
     clearInterval(this.activityTimer);
     const nc = this.nc;
     this.nc = undefined;
-    if (nc && !nc.isClosed()) await nc.drain().catch(() => nc.close());
+    if (nc && !nc.isClosed()) await drainOrClose(nc);
     this.options.self.connected.set(0);
   }
 

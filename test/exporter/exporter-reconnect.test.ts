@@ -77,3 +77,29 @@ test('exporter resumes when NATS comes up', async () => {
   );
   expect(await sumSamples(registry, 'swarm_exporter_nats_connected')).toBe(1);
 }, 30_000);
+
+test('stop completes while NATS is down', async () => {
+  server = await startNatsServer();
+  const registry = new Registry();
+  exporter = new TelemetryExporter({
+    config: exampleConfig(),
+    registry,
+    logger: recordingLogger().logger,
+    natsUrl: server.url,
+    subjectPrefix: uniquePrefix('stop'),
+    probeIntervalMs: 60_000,
+  });
+  await exporter.start();
+  await server.stop();
+  server = undefined;
+  await waitFor(
+    'disconnect counted',
+    async () => (await sumSamples(registry, 'swarm_exporter_nats_disconnects_total')) >= 1,
+  );
+
+  const started = Date.now();
+  await exporter.stop();
+  exporter = undefined;
+  expect(Date.now() - started).toBeLessThan(3000);
+  expect(await sumSamples(registry, 'swarm_exporter_nats_connected')).toBe(0);
+});

@@ -69,7 +69,11 @@ export const registerSimulate: RegisterCommand = (program: Command, io: CliIo, s
     .option('-c, --config <file>', 'swarm YAML or Markdown document', DEFAULT_CONFIG)
     .option('--nats <url>', 'NATS server (env NATS_URL, default nats://127.0.0.1:4222)')
     .option('--subject-prefix <prefix>', 'telemetry subject prefix', DEFAULT_SUBJECT_PREFIX)
-    .option('--rate <events-per-second>', 'events per second in total', '100')
+    .option(
+      '--rate <events-per-second>',
+      'events per second in total; the rates the thresholds fix (queries, NATS messages) come first',
+      '100',
+    )
     .option('--shape <shape>', `load shape: ${SHAPES.join(', ')}`, 'scenario')
     .option('--steady <duration>', 'length of the steady phase of the scenario', '60s')
     .option('--surge <duration>', 'length of the actor surge of the scenario', '60s')
