@@ -33,12 +33,15 @@ class LabelLookup<C> {
     for (const value of spec ? boundedValues(spec) : [OTHER]) this.cells.set(value, cellOf(value));
   }
 
-  /** Returns the cell of a string value, or undefined when `value` is not a string. */
-  resolve(value: unknown): C | undefined {
+  /**
+   * Returns the cell of a string value, or undefined when `value` is not a string. A folded value
+   * is counted unless `isRepeat` says another lookup of the same event already counted it.
+   */
+  resolve(value: unknown, isRepeat = false): C | undefined {
     if (typeof value !== 'string') return undefined;
     const cell = this.cells.get(value);
     if (cell !== undefined) return cell;
-    this.self.fold(this.label);
+    if (!isRepeat) this.self.fold(this.label);
     return this.cells.get(OTHER);
   }
 }
@@ -107,13 +110,13 @@ export function buildEventHandlers(
     recovery: (event) => {
       if (typeof event.ok !== 'boolean' || typeof event.kind !== 'string') return 'invalid_event';
       (attempts.resolve(event.kind) as CounterCell).inc();
-      if (event.ok) (successes.resolve(event.kind) as CounterCell).inc();
+      if (event.ok) (successes.resolve(event.kind, true) as CounterCell).inc();
       return undefined;
     },
     pg_query: (event) => {
       if (!isSeconds(event.seconds) || typeof event.pool !== 'string') return 'invalid_event';
       (queries.resolve(event.pool) as CounterCell).inc();
-      (querySeconds.resolve(event.pool) as HistogramCell).observe(event.seconds);
+      (querySeconds.resolve(event.pool, true) as HistogramCell).observe(event.seconds);
       return undefined;
     },
     kv_op: buildKvHandler(metrics, self),
@@ -159,7 +162,7 @@ function buildKvHandler(metrics: SignalMetrics, self: SelfMetrics): EventHandler
     const cell = (operationsOf.resolve(bucket) as LabelLookup<CounterCell>).resolve(operation);
     (cell as CounterCell).inc();
     if (hit !== undefined && operation === 'get') {
-      ((hit ? hits : misses).resolve(bucket) as CounterCell).inc();
+      ((hit ? hits : misses).resolve(bucket, true) as CounterCell).inc();
     }
     return undefined;
   };

@@ -84,4 +84,18 @@ describe('event handlers', () => {
     expect(() => ingest.kindHandler('p.nope')).toThrow(/not a telemetry event subject/);
     expect(self.accepted.get('pg_query')!.value).toBe(1);
   });
+
+  test('folded values count once per event', () => {
+    const { ingest, self } = buildIngest();
+    const folded = (label: string): number => self.folded.get(label)!.value;
+    ingest.kindHandler('p.pg_query')(Buffer.from('{"v":1,"pool":"analytics","seconds":0.1}'));
+    ingest.kindHandler('p.kv_op')(
+      Buffer.from('{"v":1,"bucket":"tmp","operation":"get","hit":true}'),
+    );
+    ingest.kindHandler('p.recovery')(Buffer.from('{"v":1,"kind":"disk","ok":true}'));
+    expect(folded('pool')).toBe(1);
+    expect(folded('bucket')).toBe(1);
+    expect(folded('operation')).toBe(0);
+    expect(folded('kind')).toBe(1);
+  });
 });
