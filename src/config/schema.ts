@@ -95,12 +95,10 @@ export const agentSpecSchema = z.strictObject({
   auto_spawn_on: textList
     .default([])
     .meta({ description: 'Framework events that spawn this agent' }),
-  spawn_when: condition
-    .optional()
-    .meta({
-      description:
-        'Condition "<measure> <op> <value>" that spawns this agent, such as "response_time > 100ms"',
-    }),
+  spawn_when: condition.optional().meta({
+    description:
+      'Condition "<measure> <op> <value>" that spawns this agent, such as "response_time > 100ms"',
+  }),
   config_knowledge: z
     .record(z.string(), z.unknown())
     .optional()
@@ -140,13 +138,10 @@ export const categorySchema = z.union([
       .int()
       .positive()
       .meta({ description: 'Most agents of this category in the pool at once' }),
-    dynamic: z
-      .boolean()
-      .optional()
-      .meta({
-        description:
-          'Whether agents run only while their spawn_when holds. Default: true when any agent has spawn_when',
-      }),
+    dynamic: z.boolean().optional().meta({
+      description:
+        'Whether agents run only while their spawn_when holds. Default: true when any agent has spawn_when',
+    }),
     agents: z.array(agentSpecSchema),
   }),
 ]);
@@ -174,11 +169,9 @@ export const scalingRuleSchema = z.strictObject({
 
 /** One entry of `scaling_triggers.framework_scaling`. */
 export const frameworkTriggerSchema = z.strictObject({
-  threshold: z
-    .union([z.number(), z.string()])
-    .meta({
-      description: 'Threshold in the measure\'s unit, such as 50, "80%" or "100k_msgs/sec"',
-    }),
+  threshold: z.union([z.number(), z.string()]).meta({
+    description: 'Threshold in the measure\'s unit, such as 50, "80%" or "100k_msgs/sec"',
+  }),
   spawn: nameList
     .min(1)
     .meta({ description: 'Agent ids, capabilities or new role names to spawn, one agent each' }),

@@ -187,6 +187,20 @@ describe('config get and set', () => {
     expect(result.stderr).toContain('unknown key "stratgy" (did you mean "strategy"?)');
   });
 
+  test('a value with " #" is kept whole', async () => {
+    const set = await cli(
+      'config',
+      'set',
+      'framework_metrics.0.name',
+      'Health # core',
+      '--config',
+      file,
+    );
+    expect(set.code).toBe(EXIT.ok);
+    const get = await cli('config', 'get', 'framework_metrics.0.name', '--config', file);
+    expect(get.stdout).toBe('Health # core\n');
+  });
+
   test('an absent key is reported by get', async () => {
     const result = await cli('config', 'get', 'scaler.heartbeat_ttl', '--config', file);
     expect(result.code).toBe(EXIT.failure);

@@ -79,8 +79,12 @@ describe('config editor', () => {
   test('a block mapping is replaced in block style', () => {
     const editor = open();
     editor.set(['core_architecture', 'agents', 1, 'config_knowledge'], { worker_threads: 8 });
-    expect(editor.content).toContain('      config_knowledge:\n        worker_threads: 8\n      \n    - id: actor-system-manager');
-    expect(editor.validate().config.categories[0].agents[1].knowledge).toEqual({ config_knowledge: { worker_threads: 8 } });
+    expect(editor.content).toContain(
+      '      config_knowledge:\n        worker_threads: 8\n      \n    - id: actor-system-manager',
+    );
+    expect(editor.validate().config.categories[0].agents[1].knowledge).toEqual({
+      config_knowledge: { worker_threads: 8 },
+    });
   });
 
   test('a missing section is appended in block style', () => {

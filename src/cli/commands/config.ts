@@ -74,6 +74,8 @@ export function runOnFile(
 
 /** Reads a value as YAML would (`60` a number, `true` a boolean), else keeps the text. */
 export function parseValue(text: string): unknown {
+  // YAML would read ` #` as the start of a comment and drop the rest of the value.
+  if (/\s#/.test(text)) return text;
   try {
     return parseYaml(text) as unknown;
   } catch {
