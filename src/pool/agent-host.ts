@@ -7,7 +7,13 @@
  */
 import { hostname } from 'node:os';
 
-import { connect, errors, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import {
+  connect,
+  errors,
+  type Msg,
+  type NatsConnection,
+  type Subscription,
+} from '@nats-io/transport-node';
 
 import type { Logger } from '../log';
 import type { SpawnRequest } from './driver';
@@ -61,7 +67,10 @@ export class AgentHost {
 
   /** Connects and starts serving spawn requests. */
   async start(): Promise<void> {
-    this.connection = await connect({ servers: this.options.url, name: `swarm-agent-host-${this.hostId}` });
+    this.connection = await connect({
+      servers: this.options.url,
+      name: `swarm-agent-host-${this.hostId}`,
+    });
     void logConnectionStatus(this.connection, this.options.logger);
     this.connection.subscribe(this.subjects.spawn, {
       queue: HOST_QUEUE_GROUP,
@@ -120,8 +129,14 @@ export class AgentHost {
     handle().then(
       (reply) => this.respond(msg, reply),
       (failure: unknown) => {
-        this.options.logger.error({ err: failure, subject: msg.subject }, 'agent host request failed');
-        this.respond(msg, errorReply('', 'agent host failed: see its log', 'invalid_response', true));
+        this.options.logger.error(
+          { err: failure, subject: msg.subject },
+          'agent host request failed',
+        );
+        this.respond(
+          msg,
+          errorReply('', 'agent host failed: see its log', 'invalid_response', true),
+        );
       },
     );
   }
@@ -137,7 +152,9 @@ export class AgentHost {
   private async handleSpawn(msg: Msg): Promise<Reply> {
     const parsed = spawnMessageSchema.safeParse(parseBody(msg));
     if (!parsed.success) {
-      const detail = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+      const detail = parsed.error.issues
+        .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+        .join('; ');
       return errorReply('', `invalid spawn request: ${detail}`, 'rejected', false);
     }
     const request = parsed.data as SpawnRequest;
@@ -145,7 +162,10 @@ export class AgentHost {
       return errorReply(request.agentId, 'agent id must be one subject token', 'rejected', false);
     }
     const pending = this.pendingSpawns.get(request.agentId);
-    if (pending) return pending.key === request.idempotencyKey ? pending.reply : reusedIdReply(request, pending.key);
+    if (pending)
+      return pending.key === request.idempotencyKey
+        ? pending.reply
+        : reusedIdReply(request, pending.key);
     const reply = this.spawnOnce(request).finally(() => this.pendingSpawns.delete(request.agentId));
     this.pendingSpawns.set(request.agentId, { key: request.idempotencyKey, reply });
     return reply;
@@ -160,7 +180,12 @@ export class AgentHost {
 
     const { capacity } = this.options;
     if (capacity !== undefined && this.agents.size >= capacity) {
-      return errorReply(request.agentId, `agent host ${this.hostId} is full (capacity ${capacity})`, 'rejected', true);
+      return errorReply(
+        request.agentId,
+        `agent host ${this.hostId} is full (capacity ${capacity})`,
+        'rejected',
+        true,
+      );
     }
     return this.startAgent(request);
   }
@@ -179,12 +204,19 @@ export class AgentHost {
     const connection = this.requireConnection();
     try {
       const body = encodeJson({ command: 'status', agentId });
-      const msg = await connection.request(this.subjects.commands(agentId), body, { timeout: OWNER_PROBE_TIMEOUT_MS });
+      const msg = await connection.request(this.subjects.commands(agentId), body, {
+        timeout: OWNER_PROBE_TIMEOUT_MS,
+      });
       const reply = replySchema.safeParse(parseBody(msg));
       return reply.success && reply.data.ok ? reply.data : undefined;
     } catch (err) {
       if (err instanceof errors.RequestError && err.isNoResponders()) return undefined;
-      return errorReply(agentId, `cannot tell whether another host runs agent ${agentId}`, 'timeout', true);
+      return errorReply(
+        agentId,
+        `cannot tell whether another host runs agent ${agentId}`,
+        'timeout',
+        true,
+      );
     }
   }
 
@@ -194,7 +226,8 @@ export class AgentHost {
     const agent = new LocalAgent(request, {
       startDelayMs: this.options.startDelayMs,
       heartbeatIntervalMs: this.options.heartbeatIntervalMs,
-      onHeartbeat: (at) => this.publishEvent(this.subjects.heartbeat(agentId), agentId, 'running', at),
+      onHeartbeat: (at) =>
+        this.publishEvent(this.subjects.heartbeat(agentId), agentId, 'running', at),
     });
     this.agents.set(agentId, agent);
     const subscription = connection.subscribe(this.subjects.commands(agentId), {
@@ -203,7 +236,10 @@ export class AgentHost {
     this.commandSubscriptions.set(agentId, subscription);
     await connection.flush();
     this.publishStatus(agentId, 'starting');
-    this.options.logger.info({ agentId, role: request.role, category: request.category }, 'agent starting');
+    this.options.logger.info(
+      { agentId, role: request.role, category: request.category },
+      'agent starting',
+    );
     return this.awaitReady(agent);
   }
 
@@ -221,10 +257,16 @@ export class AgentHost {
   private async handleCommand(agentId: string, msg: Msg): Promise<Reply> {
     const parsed = commandMessageSchema.safeParse(parseBody(msg));
     if (!parsed.success || parsed.data.agentId !== agentId) {
-      return errorReply(agentId, 'invalid command: expected {"command":"retire"|"status","agentId":...}', 'rejected', false);
+      return errorReply(
+        agentId,
+        'invalid command: expected {"command":"retire"|"status","agentId":...}',
+        'rejected',
+        false,
+      );
     }
     const agent = this.agents.get(agentId);
-    if (parsed.data.command === 'status') return okReply(agentId, agent?.state ?? 'stopped', this.hostId);
+    if (parsed.data.command === 'status')
+      return okReply(agentId, agent?.state ?? 'stopped', this.hostId);
     this.retireLocal(agentId);
     return okReply(agentId, 'stopped', this.hostId);
   }
@@ -251,7 +293,8 @@ export class AgentHost {
   }
 
   private requireConnection(): NatsConnection {
-    if (!this.connection || this.connection.isClosed()) throw new Error('agent host is not connected');
+    if (!this.connection || this.connection.isClosed())
+      throw new Error('agent host is not connected');
     return this.connection;
   }
 }

@@ -9,7 +9,14 @@
 import type { SpawnRequest } from './driver';
 
 /** Placeholders a template may use. */
-export const PLACEHOLDERS = ['agentId', 'role', 'category', 'idempotencyKey', 'capabilities', 'spec'] as const;
+export const PLACEHOLDERS = [
+  'agentId',
+  'role',
+  'category',
+  'idempotencyKey',
+  'capabilities',
+  'spec',
+] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 /** Values for each placeholder. */

@@ -42,7 +42,9 @@ export function applyDriverEnv(driver: DriverConfig, env: NodeJS.ProcessEnv): Dr
 function readKind(value: string | undefined): DriverKind | undefined {
   if (value === undefined || value === '') return undefined;
   if ((KINDS as readonly string[]).includes(value)) return value as DriverKind;
-  throw new DriverConfigError(`invalid SWARM_DRIVER "${value}": expected one of ${KINDS.join(', ')}`);
+  throw new DriverConfigError(
+    `invalid SWARM_DRIVER "${value}": expected one of ${KINDS.join(', ')}`,
+  );
 }
 
 function readSeconds(variable: string, env: NodeJS.ProcessEnv): number | undefined {
@@ -62,10 +64,14 @@ function readJsonOptions(value: string | undefined): Record<string, unknown> {
   try {
     parsed = JSON.parse(value);
   } catch (err) {
-    throw new DriverConfigError('invalid SWARM_DRIVER_OPTIONS: expected a JSON object', undefined, { cause: err });
+    throw new DriverConfigError('invalid SWARM_DRIVER_OPTIONS: expected a JSON object', undefined, {
+      cause: err,
+    });
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new DriverConfigError('invalid SWARM_DRIVER_OPTIONS: expected a JSON object such as {"url": "..."}');
+    throw new DriverConfigError(
+      'invalid SWARM_DRIVER_OPTIONS: expected a JSON object such as {"url": "..."}',
+    );
   }
   return parsed as Record<string, unknown>;
 }

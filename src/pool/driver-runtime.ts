@@ -1,6 +1,6 @@
 /**
- * The parts every driver shares: a child logger, the operation tracker (deadline, metrics, health) and
- * the heartbeat listeners.
+ * The parts every driver shares: a child logger, the operation tracker (deadline, metrics,
+ * health) and the heartbeat listeners.
  */
 import type { Registry } from 'prom-client';
 
@@ -30,7 +30,10 @@ export interface DriverRuntime {
 }
 
 /** Creates the shared parts for a driver of kind `driverKind`. */
-export function createDriverRuntime(driverKind: string, options: DriverRuntimeOptions): DriverRuntime {
+export function createDriverRuntime(
+  driverKind: string,
+  options: DriverRuntimeOptions,
+): DriverRuntime {
   const logger = options.logger.child({ component: 'pool-driver', driver: driverKind });
   const metrics = registerDriverMetrics(options.registry);
   const threshold = options.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD;

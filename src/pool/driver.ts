@@ -16,7 +16,12 @@ export interface SpawnRequest {
 }
 
 /** Closed set of failure reasons, reused as the `reason` label of failure metrics. */
-export type DriverFailureReason = 'timeout' | 'rejected' | 'unreachable' | 'exit_status' | 'invalid_response';
+export type DriverFailureReason =
+  | 'timeout'
+  | 'rejected'
+  | 'unreachable'
+  | 'exit_status'
+  | 'invalid_response';
 
 /** Raised by drivers; `retryable` tells the caller whether trying again can help. */
 export class DriverError extends Error {

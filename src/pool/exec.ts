@@ -9,7 +9,13 @@
  */
 import { z } from 'zod';
 
-import { agentValues, renderTemplate, spawnValues, unknownPlaceholders, type TemplateValues } from './command-template';
+import {
+  agentValues,
+  renderTemplate,
+  spawnValues,
+  unknownPlaceholders,
+  type TemplateValues,
+} from './command-template';
 import { DriverError, type Heartbeat, type PoolDriver, type SpawnRequest } from './driver';
 import type { DriverRuntime } from './driver-runtime';
 import type { DriverOperation } from './metrics';
@@ -93,7 +99,9 @@ export class ExecDriver implements PoolDriver {
         checkSameSpawn(pending.request, request);
         return pending.run;
       }
-      const run = this.runSpawn(request, signal).finally(() => this.pendingSpawns.delete(request.agentId));
+      const run = this.runSpawn(request, signal).finally(() =>
+        this.pendingSpawns.delete(request.agentId),
+      );
       this.pendingSpawns.set(request.agentId, { request, run });
       return run;
     });
@@ -106,7 +114,12 @@ export class ExecDriver implements PoolDriver {
 
   retire(agentId: string): Promise<void> {
     return this.runtime.tracker.track('retire', agentId, async (signal) => {
-      await this.runChecked('retire', this.options.retire, agentValues(agentId, this.agents.get(agentId)), signal);
+      await this.runChecked(
+        'retire',
+        this.options.retire,
+        agentValues(agentId, this.agents.get(agentId)),
+        signal,
+      );
       this.agents.delete(agentId);
     });
   }
@@ -125,7 +138,9 @@ export class ExecDriver implements PoolDriver {
     if (!template || this.isPolling) return;
     this.isPolling = true;
     try {
-      await Promise.all([...this.agents.values()].map((request) => this.checkAlive(template, request)));
+      await Promise.all(
+        [...this.agents.values()].map((request) => this.checkAlive(template, request)),
+      );
     } finally {
       this.isPolling = false;
     }
@@ -136,7 +151,8 @@ export class ExecDriver implements PoolDriver {
       const result = await this.runtime.tracker.track('status', request.agentId, (signal) =>
         this.run('status', template, spawnValues(request), signal),
       );
-      if (result.exitCode === 0) this.runtime.heartbeats.emit({ agentId: request.agentId, at: Date.now() });
+      if (result.exitCode === 0)
+        this.runtime.heartbeats.emit({ agentId: request.agentId, at: Date.now() });
     } catch (err) {
       // A failed poll only means no heartbeat this round; the scaler's heartbeat TTL decides.
       this.runtime.logger.debug({ agentId: request.agentId, err }, 'status command failed');
@@ -151,8 +167,12 @@ export class ExecDriver implements PoolDriver {
   ): Promise<void> {
     const result = await this.run(operation, template, values, signal);
     if (result.exitCode === 0) return;
-    const status = result.exitCode === null ? `signal ${String(result.signal)}` : `exit status ${result.exitCode}`;
-    const isRetryable = result.exitCode !== null && this.options.retryable_exit_codes.includes(result.exitCode);
+    const status =
+      result.exitCode === null
+        ? `signal ${String(result.signal)}`
+        : `exit status ${result.exitCode}`;
+    const isRetryable =
+      result.exitCode !== null && this.options.retryable_exit_codes.includes(result.exitCode);
     const stderr = result.stderr.trim().slice(-500);
     throw new DriverError(
       `${operation} command ${template[0]} for agent ${values.agentId} ended with ${status}${stderr ? `: ${stderr}` : ''}`,
@@ -178,7 +198,13 @@ export class ExecDriver implements PoolDriver {
     const status = result.exitCode ?? result.signal ?? 'unknown';
     this.runtime.metrics.execExits.inc({ operation, status: String(status) });
     this.runtime.logger.debug(
-      { operation, agentId: values.agentId, exitCode: result.exitCode, signal: result.signal, durationMs: result.durationMs },
+      {
+        operation,
+        agentId: values.agentId,
+        exitCode: result.exitCode,
+        signal: result.signal,
+        durationMs: result.durationMs,
+      },
       'exec command finished',
     );
     return result;

@@ -9,7 +9,7 @@ import type { Logger } from '../log';
 import type { DriverError } from './driver';
 import type { DriverMetrics } from './metrics';
 
-/** Consecutive failures that mark a driver down when `driver.options.failure_threshold` is not set. */
+/** Failures in a row that mark a driver down, unless `driver.options.failure_threshold` is set. */
 export const DEFAULT_FAILURE_THRESHOLD = 3;
 
 /** Tracks consecutive failures and logs one line on each transition between up and down. */
@@ -47,7 +47,12 @@ export class DriverHealth {
     this.isDown = true;
     this.metrics.healthy.set({ driver: this.driverKind }, 0);
     this.logger.error(
-      { driver: this.driverKind, consecutiveFailures: this.consecutiveFailures, reason: err.reason, err },
+      {
+        driver: this.driverKind,
+        consecutiveFailures: this.consecutiveFailures,
+        reason: err.reason,
+        err,
+      },
       'pool driver down',
     );
   }

@@ -7,11 +7,21 @@ import axios, { type AxiosResponse } from 'axios';
 import { DriverError } from './driver';
 
 /** Turns an axios error or a non-2xx response into a `DriverError`. */
-export function toHttpDriverError(failure: unknown, operation: string, agentId: string): DriverError {
+export function toHttpDriverError(
+  failure: unknown,
+  operation: string,
+  agentId: string,
+): DriverError {
   const what = `${operation} of agent ${agentId}`;
   if (axios.isAxiosError(failure)) {
-    if (failure.code === 'ERR_CANCELED' || failure.code === 'ECONNABORTED' || failure.code === 'ETIMEDOUT') {
-      return new DriverError(`${what} timed out waiting for the agent API`, 'timeout', true, { cause: failure });
+    if (
+      failure.code === 'ERR_CANCELED' ||
+      failure.code === 'ECONNABORTED' ||
+      failure.code === 'ETIMEDOUT'
+    ) {
+      return new DriverError(`${what} timed out waiting for the agent API`, 'timeout', true, {
+        cause: failure,
+      });
     }
     return new DriverError(
       `${what} could not reach the agent API (${failure.code ?? failure.message}): check driver.options.url and that the API is running`,
@@ -29,16 +39,34 @@ function fromResponse(response: AxiosResponse, what: string): DriverError {
   const status = response.status;
   const detail = describeBody(response.data);
   if (status >= 500) {
-    return new DriverError(`${what}: the agent API responded ${status}${detail}`, 'unreachable', true);
+    return new DriverError(
+      `${what}: the agent API responded ${status}${detail}`,
+      'unreachable',
+      true,
+    );
   }
   if (status >= 400) {
-    return new DriverError(`${what}: the agent API rejected it with ${status}${detail}`, 'rejected', false);
+    return new DriverError(
+      `${what}: the agent API rejected it with ${status}${detail}`,
+      'rejected',
+      false,
+    );
   }
-  return new DriverError(`${what}: unexpected status ${status} from the agent API`, 'invalid_response', false);
+  return new DriverError(
+    `${what}: unexpected status ${status} from the agent API`,
+    'invalid_response',
+    false,
+  );
 }
 
 function isResponse(value: unknown): value is AxiosResponse {
-  return typeof value === 'object' && value !== null && 'status' in value && 'headers' in value && 'config' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'status' in value &&
+    'headers' in value &&
+    'config' in value
+  );
 }
 
 function describeBody(data: unknown): string {

@@ -42,7 +42,10 @@ const listedAgentSchema = z.object({
   id: z.string().optional(),
   state: z.string().optional(),
 });
-const agentListSchema = z.union([z.array(listedAgentSchema), z.object({ agents: z.array(listedAgentSchema) })]);
+const agentListSchema = z.union([
+  z.array(listedAgentSchema),
+  z.object({ agents: z.array(listedAgentSchema) }),
+]);
 
 /** States in a liveness response that mean the agent is not alive. */
 const DEAD_STATES = new Set(['stopped', 'failed', 'exited']);
@@ -82,7 +85,10 @@ export class HttpDriver implements PoolDriver {
       this.pollTimer = setInterval(() => void this.pollLiveness(), this.options.liveness_interval);
       this.pollTimer.unref();
     }
-    this.runtime.logger.info({ reportsHeartbeats: this.reportsHeartbeats }, 'http pool driver started');
+    this.runtime.logger.info(
+      { reportsHeartbeats: this.reportsHeartbeats },
+      'http pool driver started',
+    );
   }
 
   async stop(): Promise<void> {
@@ -126,7 +132,9 @@ export class HttpDriver implements PoolDriver {
   async pollLiveness(): Promise<void> {
     let ids: string[];
     try {
-      ids = await this.runtime.tracker.track('status', '*', (signal) => this.fetchLiveAgents(signal));
+      ids = await this.runtime.tracker.track('status', '*', (signal) =>
+        this.fetchLiveAgents(signal),
+      );
     } catch (err) {
       // Logged once per outage: every poll of an unreachable API fails the same way.
       if (!this.isLivenessFailing) this.runtime.logger.warn({ err }, 'liveness poll failed');
@@ -140,7 +148,9 @@ export class HttpDriver implements PoolDriver {
   }
 
   private async fetchLiveAgents(signal: AbortSignal): Promise<string[]> {
-    const response = await this.send('status', '*', signal, () => this.client.get('/agents', { signal }));
+    const response = await this.send('status', '*', signal, () =>
+      this.client.get('/agents', { signal }),
+    );
     const parsed = agentListSchema.safeParse(response.data);
     if (!parsed.success) {
       throw new DriverError(
@@ -171,13 +181,17 @@ export class HttpDriver implements PoolDriver {
         } catch (err) {
           throw toHttpDriverError(err, operation, agentId);
         }
-        if (response.status < 300 || (operation === 'retire' && response.status === 404)) return response;
+        if (response.status < 300 || (operation === 'retire' && response.status === 404))
+          return response;
         throw toHttpDriverError(response, operation, agentId);
       },
       {
         signal,
         onRetry: (err, attempt, delayMs) =>
-          this.runtime.logger.info({ operation, agentId, attempt, delayMs, err }, 'http driver request retried'),
+          this.runtime.logger.info(
+            { operation, agentId, attempt, delayMs, err },
+            'http driver request retried',
+          ),
       },
     );
   }

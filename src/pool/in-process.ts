@@ -29,9 +29,16 @@ export interface InProcessDriverOptions {
 }
 
 /** Reads `driver.options` of the in-process driver. */
-export function parseInProcessOptions(options: unknown, startDelayMs: number): InProcessDriverOptions {
+export function parseInProcessOptions(
+  options: unknown,
+  startDelayMs: number,
+): InProcessDriverOptions {
   const parsed = parseOptions('in-process', inProcessOptionsSchema, options);
-  return { startDelayMs, heartbeatIntervalMs: parsed.heartbeat_interval, capacity: parsed.capacity };
+  return {
+    startDelayMs,
+    heartbeatIntervalMs: parsed.heartbeat_interval,
+    capacity: parsed.capacity,
+  };
 }
 
 /** Runs agents as `LocalAgent` objects in this process. */
@@ -49,7 +56,10 @@ export class InProcessDriver implements PoolDriver {
 
   async start(): Promise<void> {
     this.runtime.logger.info(
-      { startDelayMs: this.options.startDelayMs, heartbeatIntervalMs: this.options.heartbeatIntervalMs },
+      {
+        startDelayMs: this.options.startDelayMs,
+        heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+      },
       'in-process pool driver started',
     );
   }

@@ -77,7 +77,9 @@ export class LocalAgent {
     this.currentState = 'stopped';
     clearTimeout(this.startTimer);
     clearInterval(this.heartbeatTimer);
-    this.abortStart?.(new AgentStartAbortedError(`agent ${this.agentId} was stopped before it was ready`));
+    this.abortStart?.(
+      new AgentStartAbortedError(`agent ${this.agentId} was stopped before it was ready`),
+    );
   }
 
   private run(): void {

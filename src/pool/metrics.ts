@@ -28,37 +28,62 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 /** Creates the driver metrics on `registry`, or returns the ones already registered there. */
 export function registerDriverMetrics(registry: Registry): DriverMetrics {
   return {
-    operations: reuse(registry, 'swarm_pool_driver_operations_total', () => new Counter({
-      name: 'swarm_pool_driver_operations_total',
-      help: 'Pool driver operations (spawn, retire, status), by driver and outcome.',
-      labelNames: ['driver', 'operation', 'outcome'] as const,
-      registers: [registry],
-    })),
-    failures: reuse(registry, 'swarm_pool_driver_failures_total', () => new Counter({
-      name: 'swarm_pool_driver_failures_total',
-      help: 'Failed pool driver operations, by driver, operation and failure reason.',
-      labelNames: ['driver', 'operation', 'reason'] as const,
-      registers: [registry],
-    })),
-    duration: reuse(registry, 'swarm_pool_driver_operation_duration_seconds', () => new Histogram({
-      name: 'swarm_pool_driver_operation_duration_seconds',
-      help: 'Time from a pool driver operation start to its acknowledgement or failure.',
-      labelNames: ['driver', 'operation'] as const,
-      buckets: DURATION_BUCKETS,
-      registers: [registry],
-    })),
-    healthy: reuse(registry, 'swarm_pool_driver_healthy', () => new Gauge({
-      name: 'swarm_pool_driver_healthy',
-      help: '1 while the pool driver is healthy, 0 after consecutive failures marked it down.',
-      labelNames: ['driver'] as const,
-      registers: [registry],
-    })),
-    execExits: reuse(registry, 'swarm_pool_exec_exits_total', () => new Counter({
-      name: 'swarm_pool_exec_exits_total',
-      help: 'Commands run by the exec pool driver, by operation and exit status (code or signal).',
-      labelNames: ['operation', 'status'] as const,
-      registers: [registry],
-    })),
+    operations: reuse(
+      registry,
+      'swarm_pool_driver_operations_total',
+      () =>
+        new Counter({
+          name: 'swarm_pool_driver_operations_total',
+          help: 'Pool driver operations (spawn, retire, status), by driver and outcome.',
+          labelNames: ['driver', 'operation', 'outcome'] as const,
+          registers: [registry],
+        }),
+    ),
+    failures: reuse(
+      registry,
+      'swarm_pool_driver_failures_total',
+      () =>
+        new Counter({
+          name: 'swarm_pool_driver_failures_total',
+          help: 'Failed pool driver operations, by driver, operation and failure reason.',
+          labelNames: ['driver', 'operation', 'reason'] as const,
+          registers: [registry],
+        }),
+    ),
+    duration: reuse(
+      registry,
+      'swarm_pool_driver_operation_duration_seconds',
+      () =>
+        new Histogram({
+          name: 'swarm_pool_driver_operation_duration_seconds',
+          help: 'Time from a pool driver operation start to its acknowledgement or failure.',
+          labelNames: ['driver', 'operation'] as const,
+          buckets: DURATION_BUCKETS,
+          registers: [registry],
+        }),
+    ),
+    healthy: reuse(
+      registry,
+      'swarm_pool_driver_healthy',
+      () =>
+        new Gauge({
+          name: 'swarm_pool_driver_healthy',
+          help: '1 while the pool driver is healthy, 0 after consecutive failures marked it down.',
+          labelNames: ['driver'] as const,
+          registers: [registry],
+        }),
+    ),
+    execExits: reuse(
+      registry,
+      'swarm_pool_exec_exits_total',
+      () =>
+        new Counter({
+          name: 'swarm_pool_exec_exits_total',
+          help: 'Commands run by the exec pool driver, by operation and exit status (code or signal).',
+          labelNames: ['operation', 'status'] as const,
+          registers: [registry],
+        }),
+    ),
   };
 }
 

@@ -8,7 +8,10 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../log';
 
 /** Logs the connection's status events until it closes; never rejects. */
-export async function logConnectionStatus(connection: NatsConnection, logger: Logger): Promise<void> {
+export async function logConnectionStatus(
+  connection: NatsConnection,
+  logger: Logger,
+): Promise<void> {
   try {
     for await (const status of connection.status()) {
       switch (status.type) {
@@ -22,7 +25,10 @@ export async function logConnectionStatus(connection: NatsConnection, logger: Lo
           logger.warn({ err: status.error }, 'nats server error');
           break;
         case 'slowConsumer':
-          logger.warn({ subject: status.sub.getSubject(), pending: status.pending }, 'nats slow consumer');
+          logger.warn(
+            { subject: status.sub.getSubject(), pending: status.pending },
+            'nats slow consumer',
+          );
           break;
         default:
           break;

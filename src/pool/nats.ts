@@ -5,7 +5,13 @@
  * Agent hosts (`swarm-scaler agent-host`) serve the spawn subject in a queue group, so each spawn
  * reaches one host. The subjects and message bodies are in nats-protocol.ts and docs/drivers.md.
  */
-import { connect, errors, TimeoutError, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import {
+  connect,
+  errors,
+  TimeoutError,
+  type Msg,
+  type NatsConnection,
+} from '@nats-io/transport-node';
 import { z } from 'zod';
 
 import { DriverError, type Heartbeat, type PoolDriver, type SpawnRequest } from './driver';
@@ -32,9 +38,15 @@ export const natsOptionsSchema = z.strictObject({
   /** NATS server URL; default: the service's NATS URL, else nats://127.0.0.1:4222. */
   url: z.string().min(1).optional(),
   /** Root of the agent subjects; default `agents`. */
-  subject_root: z.string().regex(/^[^*>\s]+$/, { error: 'expected a subject without wildcards' }).optional(),
+  subject_root: z
+    .string()
+    .regex(/^[^*>\s]+$/, { error: 'expected a subject without wildcards' })
+    .optional(),
   /** Subject of spawn requests; default `<subject_root>.spawn`. */
-  spawn_subject: z.string().regex(/^[^*>\s]+$/, { error: 'expected a subject without wildcards' }).optional(),
+  spawn_subject: z
+    .string()
+    .regex(/^[^*>\s]+$/, { error: 'expected a subject without wildcards' })
+    .optional(),
   failure_threshold: z.number().int().positive().optional(),
 });
 
@@ -70,7 +82,10 @@ export class NatsDriver implements PoolDriver {
 
   async start(): Promise<void> {
     try {
-      this.connection = await connect({ servers: this.options.url, name: 'swarm-scaler-pool-driver' });
+      this.connection = await connect({
+        servers: this.options.url,
+        name: 'swarm-scaler-pool-driver',
+      });
     } catch (err) {
       throw new DriverError(
         `cannot connect to NATS at ${this.options.url}: start the NATS server or set SWARM_DRIVER_URL`,
@@ -80,8 +95,13 @@ export class NatsDriver implements PoolDriver {
       );
     }
     void logConnectionStatus(this.connection, this.runtime.logger);
-    this.connection.subscribe(this.subjects.allHeartbeats, { callback: (err, msg) => this.onMessage(err, msg) });
-    this.runtime.logger.info({ spawnSubject: this.subjects.spawn, root: this.subjects.root }, 'nats pool driver started');
+    this.connection.subscribe(this.subjects.allHeartbeats, {
+      callback: (err, msg) => this.onMessage(err, msg),
+    });
+    this.runtime.logger.info(
+      { spawnSubject: this.subjects.spawn, root: this.subjects.root },
+      'nats pool driver started',
+    );
   }
 
   async stop(): Promise<void> {
@@ -108,10 +128,20 @@ export class NatsDriver implements PoolDriver {
     return this.runtime.tracker.track('retire', agentId, async () => {
       checkAgentId(agentId);
       try {
-        await this.request(this.subjects.commands(agentId), { command: 'retire', agentId }, 'retire');
+        await this.request(
+          this.subjects.commands(agentId),
+          { command: 'retire', agentId },
+          'retire',
+        );
       } catch (err) {
         // No host subscribes to the agent's command subject, so the agent is already gone.
-        if (!(err instanceof DriverError && err.cause instanceof errors.RequestError && err.cause.isNoResponders())) {
+        if (
+          !(
+            err instanceof DriverError &&
+            err.cause instanceof errors.RequestError &&
+            err.cause.isNoResponders()
+          )
+        ) {
           throw err;
         }
         this.runtime.logger.debug({ agentId }, 'retired agent has no host');
@@ -131,7 +161,9 @@ export class NatsDriver implements PoolDriver {
     const connection = this.requireConnection();
     let msg: Msg;
     try {
-      msg = await connection.request(subject, encodeJson(body), { timeout: this.runtime.tracker.timeoutMs });
+      msg = await connection.request(subject, encodeJson(body), {
+        timeout: this.runtime.tracker.timeoutMs,
+      });
     } catch (err) {
       throw toDriverError(err, subject, operation);
     }
@@ -141,7 +173,11 @@ export class NatsDriver implements PoolDriver {
 
   private requireConnection(): NatsConnection {
     if (!this.connection || this.connection.isClosed()) {
-      throw new DriverError('the NATS pool driver is not connected: call start() first', 'unreachable', false);
+      throw new DriverError(
+        'the NATS pool driver is not connected: call start() first',
+        'unreachable',
+        false,
+      );
     }
     return this.connection;
   }
@@ -191,11 +227,26 @@ function parseJson<T>(msg: Msg, schema: z.ZodType<T>): T | undefined {
 
 function toDriverError(err: unknown, subject: string, operation: string): DriverError {
   if (err instanceof TimeoutError) {
-    return new DriverError(`${operation} request on ${subject} timed out: check that an agent host is running`, 'timeout', true, { cause: err });
+    return new DriverError(
+      `${operation} request on ${subject} timed out: check that an agent host is running`,
+      'timeout',
+      true,
+      { cause: err },
+    );
   }
   if (err instanceof errors.RequestError && err.isNoResponders()) {
-    return new DriverError(`${operation} request on ${subject} has no responders: start an agent host (swarm-scaler agent-host)`, 'unreachable', true, { cause: err });
+    return new DriverError(
+      `${operation} request on ${subject} has no responders: start an agent host (swarm-scaler agent-host)`,
+      'unreachable',
+      true,
+      { cause: err },
+    );
   }
   const detail = err instanceof Error ? err.message : String(err);
-  return new DriverError(`${operation} request on ${subject} failed: ${detail}`, 'unreachable', true, { cause: err });
+  return new DriverError(
+    `${operation} request on ${subject} failed: ${detail}`,
+    'unreachable',
+    true,
+    { cause: err },
+  );
 }

@@ -78,7 +78,9 @@ export class OperationTracker {
         controller.abort(error);
         reject(error);
       }, timeoutMs);
-      run(controller.signal).then(resolve, reject).finally(() => clearTimeout(timer));
+      run(controller.signal)
+        .then(resolve, reject)
+        .finally(() => clearTimeout(timer));
     });
   }
 
@@ -93,7 +95,10 @@ export class OperationTracker {
     metrics.operations.inc({ driver: driverKind, operation, outcome: 'failure' });
     metrics.failures.inc({ driver: driverKind, operation, reason: err.reason });
     // The caller handles (and logs) the error; this line only adds driver-side detail.
-    logger.debug({ driver: driverKind, operation, agentId, reason: err.reason }, 'driver operation failed');
+    logger.debug(
+      { driver: driverKind, operation, agentId, reason: err.reason },
+      'driver operation failed',
+    );
     if (!HEALTH_OPERATIONS.has(operation)) return;
     if (ANSWERED_REASONS.has(err.reason)) health.recordSuccess();
     else health.recordFailure(err);

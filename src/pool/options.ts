@@ -36,7 +36,9 @@ export function durationMs(): z.ZodType<number, unknown> {
 /** Builds the schema of a command template: the program, then its arguments, with `{placeholders}`. */
 export function commandTemplate(): z.ZodType<string[], unknown> {
   return z
-    .array(z.string(), { error: 'expected a list of strings such as ["my-cli", "spawn", "{agentId}"]' })
+    .array(z.string(), {
+      error: 'expected a list of strings such as ["my-cli", "spawn", "{agentId}"]',
+    })
     .min(1, { error: 'expected at least the program name' });
 }
 

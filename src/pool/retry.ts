@@ -54,9 +54,13 @@ export function isRetryableDriverError(err: unknown): boolean {
 export class RetryPolicy {
   readonly options: RetryPolicyOptions;
 
-  constructor(options: Partial<RetryPolicyOptions> = {}, private readonly random = Math.random) {
+  constructor(
+    options: Partial<RetryPolicyOptions> = {},
+    private readonly random = Math.random,
+  ) {
     // Without an explicit maximum, a long initial delay raises the default maximum with it.
-    const maxDelayMs = options.maxDelayMs ?? Math.max(DEFAULT_RETRY.maxDelayMs, options.initialDelayMs ?? 0);
+    const maxDelayMs =
+      options.maxDelayMs ?? Math.max(DEFAULT_RETRY.maxDelayMs, options.initialDelayMs ?? 0);
     this.options = { ...DEFAULT_RETRY, ...options, maxDelayMs };
     validate(this.options);
   }
@@ -75,7 +79,10 @@ export class RetryPolicy {
   }
 
   /** Runs `operation` until it succeeds, fails for good, or the attempts run out. */
-  async run<T>(operation: (attempt: number) => Promise<T>, hooks: RetryRunOptions = {}): Promise<T> {
+  async run<T>(
+    operation: (attempt: number) => Promise<T>,
+    hooks: RetryRunOptions = {},
+  ): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await operation(attempt);
@@ -92,7 +99,11 @@ export class RetryPolicy {
 
 function validate(options: RetryPolicyOptions): void {
   const checks: [keyof RetryPolicyOptions, boolean, string][] = [
-    ['maxAttempts', Number.isInteger(options.maxAttempts) && options.maxAttempts >= 1, 'an integer >= 1'],
+    [
+      'maxAttempts',
+      Number.isInteger(options.maxAttempts) && options.maxAttempts >= 1,
+      'an integer >= 1',
+    ],
     ['initialDelayMs', options.initialDelayMs >= 0, 'a number >= 0'],
     ['maxDelayMs', options.maxDelayMs >= options.initialDelayMs, 'a number >= initialDelayMs'],
     ['multiplier', options.multiplier >= 1, 'a number >= 1'],
@@ -100,7 +111,9 @@ function validate(options: RetryPolicyOptions): void {
   ];
   for (const [key, isValid, expected] of checks) {
     if (!isValid) {
-      throw new RetryPolicyError(`invalid retry setting ${key}=${String(options[key])}: expected ${expected}`);
+      throw new RetryPolicyError(
+        `invalid retry setting ${key}=${String(options[key])}: expected ${expected}`,
+      );
     }
   }
 }

@@ -31,7 +31,11 @@ export interface RunCommandOptions {
  * Runs `file` with `args`; resolves with the exit status, including a non-zero one. Rejects with
  * a `DriverError` when the program cannot start, times out or writes too much output.
  */
-export function runCommand(file: string, args: string[], options: RunCommandOptions): Promise<CommandResult> {
+export function runCommand(
+  file: string,
+  args: string[],
+  options: RunCommandOptions,
+): Promise<CommandResult> {
   const startedAt = performance.now();
   return new Promise((resolve, reject) => {
     execFile(
@@ -53,13 +57,23 @@ export function runCommand(file: string, args: string[], options: RunCommandOpti
         if (!error) return resolve({ exitCode: 0, signal: null, stdout, stderr, durationMs });
         const failure = toStartFailure(error, file, options.timeoutMs);
         if (failure) return reject(failure);
-        resolve({ exitCode: exitCodeOf(error), signal: signalOf(error), stdout, stderr, durationMs });
+        resolve({
+          exitCode: exitCodeOf(error),
+          signal: signalOf(error),
+          stdout,
+          stderr,
+          durationMs,
+        });
       },
     );
   });
 }
 
-function toStartFailure(error: ExecFileException, file: string, timeoutMs: number): DriverError | undefined {
+function toStartFailure(
+  error: ExecFileException,
+  file: string,
+  timeoutMs: number,
+): DriverError | undefined {
   if (error.name === 'AbortError' || (error.killed && error.signal === 'SIGKILL')) {
     return new DriverError(
       `command ${file} did not finish within ${timeoutMs} ms and was killed: make it return sooner or raise driver.timeout`,
@@ -77,12 +91,22 @@ function toStartFailure(error: ExecFileException, file: string, timeoutMs: numbe
     );
   }
   if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-    return new DriverError(`command ${file} wrote more output than allowed and was killed`, 'invalid_response', false, {
-      cause: error,
-    });
+    return new DriverError(
+      `command ${file} wrote more output than allowed and was killed`,
+      'invalid_response',
+      false,
+      {
+        cause: error,
+      },
+    );
   }
   if (typeof error.code === 'string') {
-    return new DriverError(`command ${file} failed to start: ${error.message}`, 'unreachable', true, { cause: error });
+    return new DriverError(
+      `command ${file} failed to start: ${error.message}`,
+      'unreachable',
+      true,
+      { cause: error },
+    );
   }
   return undefined;
 }

@@ -69,7 +69,8 @@ export class AgentApiServer {
 
     const fault = this.nextFault;
     this.nextFault = undefined;
-    if (typeof fault === 'object') return void res.status(fault.status).json({ error: 'rejected by test' });
+    if (typeof fault === 'object')
+      return void res.status(fault.status).json({ error: 'rejected by test' });
 
     const replay = this.responses.get(key);
     if (replay) return void res.status(replay.status).json(replay.body);

@@ -8,9 +8,22 @@ import type { Registry } from 'prom-client';
 
 import { DriverError, type DriverFailureReason, type PoolDriver } from '../../src/pool/driver';
 import { RetryPolicy } from '../../src/pool/retry';
-import { HeartbeatRecorder, metricValue, quietPeriod, spawnRequest, uniqueId, waitFor } from './helpers';
+import {
+  HeartbeatRecorder,
+  metricValue,
+  quietPeriod,
+  spawnRequest,
+  uniqueId,
+  waitFor,
+} from './helpers';
 
-const REASONS: DriverFailureReason[] = ['timeout', 'rejected', 'unreachable', 'exit_status', 'invalid_response'];
+const REASONS: DriverFailureReason[] = [
+  'timeout',
+  'rejected',
+  'unreachable',
+  'exit_status',
+  'invalid_response',
+];
 
 /** A started driver and the hooks into its runtime. */
 export interface DriverHarness {
@@ -39,7 +52,10 @@ export interface DriverHarness {
 }
 
 /** Defines the contract tests for the driver that `createHarness` builds. */
-export function describeDriverContract(name: string, createHarness: () => Promise<DriverHarness>): void {
+export function describeDriverContract(
+  name: string,
+  createHarness: () => Promise<DriverHarness>,
+): void {
   describe(`${name} driver contract`, () => {
     let harness: DriverHarness;
     let heartbeats: HeartbeatRecorder;
@@ -58,12 +74,17 @@ export function describeDriverContract(name: string, createHarness: () => Promis
       const agentId = uniqueId('spawn');
       await harness.driver.spawn(spawnRequest(agentId));
 
-      await waitFor(async () => (await harness.runningAgents()).includes(agentId), `${agentId} in the runtime`);
+      await waitFor(
+        async () => (await harness.runningAgents()).includes(agentId),
+        `${agentId} in the runtime`,
+      );
       await heartbeats.waitForBeat(agentId);
       expect(await harness.startCount(agentId)).toBe(1);
       const kind = harness.driver.kind;
       const successes = { driver: kind, operation: 'spawn', outcome: 'success' };
-      expect(await metricValue(harness.registry, 'swarm_pool_driver_operations_total', successes)).toBeGreaterThanOrEqual(1);
+      expect(
+        await metricValue(harness.registry, 'swarm_pool_driver_operations_total', successes),
+      ).toBeGreaterThanOrEqual(1);
     });
 
     test('repeated spawn starts one agent', async () => {
@@ -72,7 +93,10 @@ export function describeDriverContract(name: string, createHarness: () => Promis
       await Promise.all([harness.driver.spawn(request), harness.driver.spawn(request)]);
       await harness.driver.spawn(request);
 
-      await waitFor(async () => (await harness.runningAgents()).includes(agentId), `${agentId} in the runtime`);
+      await waitFor(
+        async () => (await harness.runningAgents()).includes(agentId),
+        `${agentId} in the runtime`,
+      );
       expect(await harness.startCount(agentId)).toBe(1);
     });
 
@@ -82,7 +106,10 @@ export function describeDriverContract(name: string, createHarness: () => Promis
       await heartbeats.waitForBeat(agentId);
 
       await harness.driver.retire(agentId);
-      await waitFor(async () => !(await harness.runningAgents()).includes(agentId), `${agentId} gone from the runtime`);
+      await waitFor(
+        async () => !(await harness.runningAgents()).includes(agentId),
+        `${agentId} gone from the runtime`,
+      );
       // A heartbeat already in flight when the retire returned may still arrive.
       await quietPeriod(harness.heartbeatIntervalMs);
       const after = Date.now();
@@ -116,7 +143,9 @@ export function describeDriverContract(name: string, createHarness: () => Promis
       await harness.breakRuntime();
       const errors: unknown[] = [];
       for (let attempt = 0; attempt < failureThreshold; attempt += 1) {
-        errors.push(await driver.spawn(spawnRequest(uniqueId('broken'))).catch((err: unknown) => err));
+        errors.push(
+          await driver.spawn(spawnRequest(uniqueId('broken'))).catch((err: unknown) => err),
+        );
       }
       const first = errors[0] as DriverError;
 
@@ -125,9 +154,13 @@ export function describeDriverContract(name: string, createHarness: () => Promis
       expect(typeof first.retryable).toBe('boolean');
       expect(errors.every((err) => err instanceof DriverError)).toBe(true);
       const failures = { driver: driver.kind, operation: 'spawn', reason: first.reason };
-      expect(await metricValue(registry, 'swarm_pool_driver_failures_total', failures)).toBeGreaterThanOrEqual(failureThreshold);
+      expect(
+        await metricValue(registry, 'swarm_pool_driver_failures_total', failures),
+      ).toBeGreaterThanOrEqual(failureThreshold);
       expect(driver.isHealthy?.()).toBe(false);
-      expect(await metricValue(registry, 'swarm_pool_driver_healthy', { driver: driver.kind })).toBe(0);
+      expect(
+        await metricValue(registry, 'swarm_pool_driver_healthy', { driver: driver.kind }),
+      ).toBe(0);
 
       await harness.restoreRuntime();
       await driver.spawn(spawnRequest(uniqueId('restored')));
@@ -142,7 +175,10 @@ export function describeDriverContract(name: string, createHarness: () => Promis
       const policy = new RetryPolicy({ maxAttempts: 4, initialDelayMs: 50, maxDelayMs: 200 });
       await policy.run(() => harness.driver.spawn(request));
 
-      await waitFor(async () => (await harness.runningAgents()).includes(agentId), `${agentId} in the runtime`);
+      await waitFor(
+        async () => (await harness.runningAgents()).includes(agentId),
+        `${agentId} in the runtime`,
+      );
       expect(await harness.spawnRequestsSeen(agentId)).toBeGreaterThanOrEqual(2);
       expect(await harness.startCount(agentId)).toBe(1);
     });

@@ -30,7 +30,11 @@ describe('driver environment overrides', () => {
       kind: 'nats',
       startDelaySeconds: 0.5,
       timeoutSeconds: 3,
-      options: { url: 'nats://127.0.0.1:4333', subject_root: 'staging.agents', spawn_subject: 'staging.spawn' },
+      options: {
+        url: 'nats://127.0.0.1:4333',
+        subject_root: 'staging.agents',
+        spawn_subject: 'staging.spawn',
+      },
     });
   });
 
@@ -39,19 +43,34 @@ describe('driver environment overrides', () => {
       SWARM_DRIVER_OPTIONS: '{"subject_root":"json.agents","failure_threshold":5}',
       SWARM_DRIVER_SUBJECT_ROOT: 'single.agents',
     });
-    expect(driver.options).toEqual({ url: 'nats://127.0.0.1:4222', subject_root: 'single.agents', failure_threshold: 5 });
+    expect(driver.options).toEqual({
+      url: 'nats://127.0.0.1:4222',
+      subject_root: 'single.agents',
+      failure_threshold: 5,
+    });
   });
 
   test('another kind drops the file options', () => {
-    const driver = applyDriverEnv(FILE_DRIVER, { SWARM_DRIVER: 'in-process', SWARM_DRIVER_URL: 'http://127.0.0.1:1' });
+    const driver = applyDriverEnv(FILE_DRIVER, {
+      SWARM_DRIVER: 'in-process',
+      SWARM_DRIVER_URL: 'http://127.0.0.1:1',
+    });
     expect(driver.kind).toBe('in-process');
     expect(driver.options).toEqual({});
   });
 
   test.each([
-    ['unknown kind', { SWARM_DRIVER: 'docker' }, /invalid SWARM_DRIVER "docker": expected one of in-process, nats, exec, http/],
+    [
+      'unknown kind',
+      { SWARM_DRIVER: 'docker' },
+      /invalid SWARM_DRIVER "docker": expected one of in-process, nats, exec, http/,
+    ],
     ['timeout without unit', { SWARM_DRIVER_TIMEOUT: '10' }, /invalid SWARM_DRIVER_TIMEOUT/],
-    ['options not JSON', { SWARM_DRIVER_OPTIONS: '{url:' }, /invalid SWARM_DRIVER_OPTIONS: expected a JSON object/],
+    [
+      'options not JSON',
+      { SWARM_DRIVER_OPTIONS: '{url:' },
+      /invalid SWARM_DRIVER_OPTIONS: expected a JSON object/,
+    ],
     ['options an array', { SWARM_DRIVER_OPTIONS: '[1]' }, /invalid SWARM_DRIVER_OPTIONS/],
   ])('invalid variable: %s', (_name, env, message) => {
     expect(() => applyDriverEnv(FILE_DRIVER, env)).toThrow(DriverConfigError);
@@ -73,12 +92,16 @@ describe('createDriver', () => {
   });
 
   test('SWARM_DRIVER selects the kind', () => {
-    const driver = createDriver(configWithDriver({ kind: 'in-process' }), { ...deps(), env: { SWARM_DRIVER: 'nats' } });
+    const driver = createDriver(configWithDriver({ kind: 'in-process' }), {
+      ...deps(),
+      env: { SWARM_DRIVER: 'nats' },
+    });
     expect(driver.kind).toBe('nats');
   });
 
   test('unknown option key is rejected with its name', () => {
-    const create = () => createDriver(configWithDriver({ kind: 'in-process', options: { heartbeat: '1s' } }), deps());
+    const create = () =>
+      createDriver(configWithDriver({ kind: 'in-process', options: { heartbeat: '1s' } }), deps());
     expect(create).toThrow(DriverConfigError);
     expect(create).toThrow(/invalid options for the in-process pool driver/);
     expect(create).toThrow(/heartbeat/);
@@ -87,7 +110,9 @@ describe('createDriver', () => {
   test('invalid duration names the key and value', () => {
     const options = { heartbeat_interval: 'often' };
     const create = () => createDriver(configWithDriver({ kind: 'in-process', options }), deps());
-    expect(create).toThrow(/driver\.options\.heartbeat_interval: .*duration "often".*\(got "often"\)/);
+    expect(create).toThrow(
+      /driver\.options\.heartbeat_interval: .*duration "often".*\(got "often"\)/,
+    );
   });
 
   test('http driver requires a URL', () => {

@@ -11,7 +11,14 @@ import { DriverError, type PoolDriver } from '../../src/pool/driver';
 import { createDriver } from '../../src/pool/index';
 import { DriverConfigError } from '../../src/pool/options';
 import { describeDriverContract, type DriverHarness } from './contract';
-import { configWithDriver, metricValue, sampleSpec, silentLogger, spawnRequest, uniqueId } from './helpers';
+import {
+  configWithDriver,
+  metricValue,
+  sampleSpec,
+  silentLogger,
+  spawnRequest,
+  uniqueId,
+} from './helpers';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const AGENT_CLI = path.join(FIXTURES, 'agent-cli.js');
@@ -22,7 +29,11 @@ function makeStateDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-exec-'));
 }
 
-function createExec(registry: Registry, options: Record<string, unknown>, timeoutSeconds = 5): PoolDriver {
+function createExec(
+  registry: Registry,
+  options: Record<string, unknown>,
+  timeoutSeconds = 5,
+): PoolDriver {
   const config = configWithDriver({ kind: 'exec', timeoutSeconds, options });
   return createDriver(config, { logger: silentLogger(), registry, env: {} });
 }
@@ -36,7 +47,16 @@ describeDriverContract('exec', async (): Promise<DriverHarness> => {
   const agentsDir = path.join(stateDir, 'agents');
   const registry = new Registry();
   const driver = createExec(registry, {
-    spawn: [NODE, AGENT_CLI, stateDir, 'spawn', '{agentId}', '{idempotencyKey}', '{role}', '{category}'],
+    spawn: [
+      NODE,
+      AGENT_CLI,
+      stateDir,
+      'spawn',
+      '{agentId}',
+      '{idempotencyKey}',
+      '{role}',
+      '{category}',
+    ],
     retire: [NODE, AGENT_CLI, stateDir, 'retire', '{agentId}'],
     status: ['test', '-f', path.join(agentsDir, '{agentId}.alive')],
     status_interval: '150ms',
@@ -51,9 +71,13 @@ describeDriverContract('exec', async (): Promise<DriverHarness> => {
     failureThreshold: 2,
     runningAgents: async () =>
       fs.existsSync(agentsDir)
-        ? fs.readdirSync(agentsDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length))
+        ? fs
+            .readdirSync(agentsDir)
+            .filter((f) => f.endsWith('.json'))
+            .map((f) => f.slice(0, -'.json'.length))
         : [],
-    startCount: async (agentId) => readLines(marker('starts.log')).filter((id) => id === agentId).length,
+    startCount: async (agentId) =>
+      readLines(marker('starts.log')).filter((id) => id === agentId).length,
     spawnRequestsSeen: async (agentId) =>
       readLines(marker('calls.jsonl'))
         .map((line) => JSON.parse(line) as string[])
@@ -91,16 +115,36 @@ describe('exec driver', () => {
     const role = `$(touch ${touched})\`touch ${touched}\``;
     const category = `core; rm -rf ${victim} #`;
     const agentId = `a b"'\n{role}`;
-    const spec = { ...sampleSpec(), knowledge: { note: `"quoted" 'single' $HOME & | > ${touched}` } };
+    const spec = {
+      ...sampleSpec(),
+      knowledge: { note: `"quoted" 'single' $HOME & | > ${touched}` },
+    };
     const driver = createExec(registry, {
-      spawn: [NODE, WRITE_ARGV, argvFile, '--type', '{role}', '--id', '{agentId}', 'in-{category}-x', '{spec}'],
+      spawn: [
+        NODE,
+        WRITE_ARGV,
+        argvFile,
+        '--type',
+        '{role}',
+        '--id',
+        '{agentId}',
+        'in-{category}-x',
+        '{spec}',
+      ],
       retire: ['true'],
     });
     await driver.start();
 
     await driver.spawn(spawnRequest(agentId, { role, category, spec }));
     const argv = JSON.parse(fs.readFileSync(argvFile, 'utf8')) as string[];
-    expect(argv).toEqual(['--type', role, '--id', agentId, `in-${category}-x`, JSON.stringify(spec)]);
+    expect(argv).toEqual([
+      '--type',
+      role,
+      '--id',
+      agentId,
+      `in-${category}-x`,
+      JSON.stringify(spec),
+    ]);
     expect(fs.existsSync(touched)).toBe(false);
     expect(fs.existsSync(victim)).toBe(true);
     await driver.stop();
@@ -131,10 +175,15 @@ describe('exec driver', () => {
   });
 
   test('missing program fails as unreachable', async () => {
-    const driver = createExec(registry, { spawn: [path.join(dir, 'no-such-cli')], retire: ['true'] });
+    const driver = createExec(registry, {
+      spawn: [path.join(dir, 'no-such-cli')],
+      retire: ['true'],
+    });
     await driver.start();
 
-    const error = await driver.spawn(spawnRequest(uniqueId('missing'))).catch((err: unknown) => err);
+    const error = await driver
+      .spawn(spawnRequest(uniqueId('missing')))
+      .catch((err: unknown) => err);
     expect((error as DriverError).reason).toBe('unreachable');
     expect((error as DriverError).retryable).toBe(false);
     await driver.stop();
@@ -150,27 +199,40 @@ describe('exec driver', () => {
     expect((error as DriverError).retryable).toBe(false);
     expect((error as DriverError).message).toContain('exit status 3');
     expect((error as DriverError).message).toContain('no capacity left');
-    expect(await metricValue(registry, 'swarm_pool_exec_exits_total', { operation: 'spawn', status: '3' })).toBe(1);
+    expect(
+      await metricValue(registry, 'swarm_pool_exec_exits_total', {
+        operation: 'spawn',
+        status: '3',
+      }),
+    ).toBe(1);
     await driver.stop();
   });
 
   test('exit status 75 is retryable', async () => {
-    const driver = createExec(registry, { spawn: [NODE, '-e', 'process.exit(75)'], retire: ['true'] });
+    const driver = createExec(registry, {
+      spawn: [NODE, '-e', 'process.exit(75)'],
+      retire: ['true'],
+    });
     await driver.start();
 
-    const error = await driver.spawn(spawnRequest(uniqueId('tempfail'))).catch((err: unknown) => err);
+    const error = await driver
+      .spawn(spawnRequest(uniqueId('tempfail')))
+      .catch((err: unknown) => err);
     expect((error as DriverError).retryable).toBe(true);
     await driver.stop();
   });
 
   test('unknown placeholder is a config error', () => {
-    const create = () => createExec(registry, { spawn: ['cli', '--id', '{agent}'], retire: ['cli', '{agentId}'] });
+    const create = () =>
+      createExec(registry, { spawn: ['cli', '--id', '{agent}'], retire: ['cli', '{agentId}'] });
     expect(create).toThrow(DriverConfigError);
     expect(create).toThrow(/driver\.options\.spawn: unknown placeholders \{agent\}/);
   });
 
   test('missing retire template is a config error', () => {
-    expect(() => createExec(registry, { spawn: ['cli'] })).toThrow(/driver\.options\.retire: .*\(missing\)/);
+    expect(() => createExec(registry, { spawn: ['cli'] })).toThrow(
+      /driver\.options\.retire: .*\(missing\)/,
+    );
   });
 
   test('driver without status reports no heartbeats', () => {

@@ -23,7 +23,11 @@ function collectingLogger() {
   return { logger: pino({ level: 'info' }, stream), lines };
 }
 
-function inProcess(registry: Registry, logger = silentLogger(), options: Record<string, unknown> = {}) {
+function inProcess(
+  registry: Registry,
+  logger = silentLogger(),
+  options: Record<string, unknown> = {},
+) {
   const config = configWithDriver({ kind: 'in-process', startDelaySeconds: 0, options });
   const driver = createDriver(config, { logger, registry, env: {} });
   if (!(driver instanceof InProcessDriver)) throw new Error('expected an in-process driver');
@@ -47,7 +51,12 @@ describe('driver health', () => {
     const down = lines.filter((line) => line.msg === 'pool driver down');
     const recovered = lines.filter((line) => line.msg === 'pool driver recovered');
     expect(down).toHaveLength(1);
-    expect(down[0]).toMatchObject({ level: 50, driver: 'in-process', consecutiveFailures: 2, reason: 'unreachable' });
+    expect(down[0]).toMatchObject({
+      level: 50,
+      driver: 'in-process',
+      consecutiveFailures: 2,
+      reason: 'unreachable',
+    });
     expect(recovered).toHaveLength(1);
     expect(recovered[0]).toMatchObject({ level: 30, driver: 'in-process' });
     await driver.stop();
@@ -118,8 +127,12 @@ describe('driver metrics', () => {
     await driver.spawn(spawnRequest(agentId));
     await driver.retire(agentId);
     const text = await registry.metrics();
-    expect(text).toContain('swarm_pool_driver_operation_duration_seconds_count{driver="in-process",operation="spawn"} 1');
-    expect(text).toContain('swarm_pool_driver_operation_duration_seconds_count{driver="in-process",operation="retire"} 1');
+    expect(text).toContain(
+      'swarm_pool_driver_operation_duration_seconds_count{driver="in-process",operation="spawn"} 1',
+    );
+    expect(text).toContain(
+      'swarm_pool_driver_operation_duration_seconds_count{driver="in-process",operation="retire"} 1',
+    );
     await driver.stop();
   });
 });

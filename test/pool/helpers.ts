@@ -72,7 +72,8 @@ export async function waitFor(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${message}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${message}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
@@ -88,12 +89,15 @@ export class HeartbeatRecorder {
   private readonly remove: () => void;
 
   constructor(driver: PoolDriver) {
-    this.remove = driver.onHeartbeat((beat) => this.beats.push({ ...beat, receivedAt: Date.now() }));
+    this.remove = driver.onHeartbeat((beat) =>
+      this.beats.push({ ...beat, receivedAt: Date.now() }),
+    );
   }
 
   /** Heartbeats of `agentId` received after `sinceMs` (local clock). */
   count(agentId: string, sinceMs = 0): number {
-    return this.beats.filter((beat) => beat.agentId === agentId && beat.receivedAt > sinceMs).length;
+    return this.beats.filter((beat) => beat.agentId === agentId && beat.receivedAt > sinceMs)
+      .length;
   }
 
   /** Waits for a heartbeat of `agentId` received after `sinceMs`. */

@@ -122,7 +122,9 @@ describe('http driver', () => {
     const port = await freePort();
     const offline = createHttp(registry, { url: `http://127.0.0.1:${port}`, ...FAST_RETRIES });
 
-    const error = await offline.spawn(spawnRequest(uniqueId('offline'))).catch((err: unknown) => err);
+    const error = await offline
+      .spawn(spawnRequest(uniqueId('offline')))
+      .catch((err: unknown) => err);
     expect((error as DriverError).reason).toBe('unreachable');
     expect((error as DriverError).message).toContain('ECONNREFUSED');
   });

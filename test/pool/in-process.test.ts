@@ -4,7 +4,13 @@ import { DriverError, type PoolDriver, type SpawnRequest } from '../../src/pool/
 import { InProcessDriver } from '../../src/pool/in-process';
 import { createDriver } from '../../src/pool/index';
 import { describeDriverContract, type DriverHarness } from './contract';
-import { configWithDriver, HeartbeatRecorder, silentLogger, spawnRequest, uniqueId } from './helpers';
+import {
+  configWithDriver,
+  HeartbeatRecorder,
+  silentLogger,
+  spawnRequest,
+  uniqueId,
+} from './helpers';
 
 /** Delegates to `driver` and counts spawn calls per agent, since this runtime is the driver. */
 function countSpawns(driver: InProcessDriver, seen: Map<string, number>): PoolDriver {
@@ -22,10 +28,20 @@ function countSpawns(driver: InProcessDriver, seen: Map<string, number>): PoolDr
   };
 }
 
-function createInProcess(registry: Registry, options: Record<string, unknown>, startDelaySeconds = 0.05): InProcessDriver {
-  const config = configWithDriver({ kind: 'in-process', startDelaySeconds, timeoutSeconds: 1, options });
+function createInProcess(
+  registry: Registry,
+  options: Record<string, unknown>,
+  startDelaySeconds = 0.05,
+): InProcessDriver {
+  const config = configWithDriver({
+    kind: 'in-process',
+    startDelaySeconds,
+    timeoutSeconds: 1,
+    options,
+  });
   const driver = createDriver(config, { logger: silentLogger(), registry, env: {} });
-  if (!(driver instanceof InProcessDriver)) throw new Error(`expected an in-process driver, got ${driver.kind}`);
+  if (!(driver instanceof InProcessDriver))
+    throw new Error(`expected an in-process driver, got ${driver.kind}`);
   return driver;
 }
 

@@ -47,7 +47,8 @@ export class BusObserver {
       },
     });
     observer.connection.subscribe(subjects.spawn, {
-      callback: (_err, msg) => increment(observer.spawnRequests, msg.json<{ agentId: string }>().agentId),
+      callback: (_err, msg) =>
+        increment(observer.spawnRequests, msg.json<{ agentId: string }>().agentId),
     });
     await observer.connection.flush();
     return observer;
@@ -155,8 +156,13 @@ class HostProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const host = new HostProcess(child);
-    await waitFor(() => host.output.includes('serving') || child.exitCode !== null, 'the agent host to start', 10000);
-    if (child.exitCode !== null) throw new Error(`agent-host exited with ${child.exitCode}: ${host.output}`);
+    await waitFor(
+      () => host.output.includes('serving') || child.exitCode !== null,
+      'the agent host to start',
+      10000,
+    );
+    if (child.exitCode !== null)
+      throw new Error(`agent-host exited with ${child.exitCode}: ${host.output}`);
     return host;
   }
 
@@ -215,7 +221,9 @@ export async function childHostHarness(): Promise<DriverHarness> {
 }
 
 /** Starts an agent host child process on `root` and returns a function that stops it. */
-export async function startHostProcess(root: string): Promise<{ stop: () => Promise<number | null> }> {
+export async function startHostProcess(
+  root: string,
+): Promise<{ stop: () => Promise<number | null> }> {
   const host = await HostProcess.start(root);
   return { stop: () => host.stop() };
 }

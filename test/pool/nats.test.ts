@@ -69,7 +69,9 @@ describe('nats driver', () => {
     });
     await connection.flush();
 
-    const error = await driver.spawn(spawnRequest(uniqueId('garbled'))).catch((err: unknown) => err);
+    const error = await driver
+      .spawn(spawnRequest(uniqueId('garbled')))
+      .catch((err: unknown) => err);
     expect((error as DriverError).reason).toBe('invalid_response');
   });
 
@@ -105,7 +107,9 @@ describe('nats driver', () => {
 
   test('spawn message carries the agent spec', async () => {
     const bodies: unknown[] = [];
-    connection.subscribe(agentSubjects(root).spawn, { callback: (_err, msg) => void bodies.push(msg.json()) });
+    connection.subscribe(agentSubjects(root).spawn, {
+      callback: (_err, msg) => void bodies.push(msg.json()),
+    });
     await connection.flush();
     await startHost();
     const request = spawnRequest(uniqueId('spec'));
@@ -135,8 +139,12 @@ describe('nats driver', () => {
     await startHost({ spawnSubject: `${root}.spawn-second` });
     const request = spawnRequest(uniqueId('twin'));
 
-    const firstReply = await connection.request(`${root}.spawn-first`, encodeJson(request), { timeout: 2000 });
-    const secondReply = await connection.request(`${root}.spawn-second`, encodeJson(request), { timeout: 2000 });
+    const firstReply = await connection.request(`${root}.spawn-first`, encodeJson(request), {
+      timeout: 2000,
+    });
+    const secondReply = await connection.request(`${root}.spawn-second`, encodeJson(request), {
+      timeout: 2000,
+    });
     expect(firstReply.json()).toMatchObject({ ok: true, host: first.hostId });
     expect(secondReply.json()).toMatchObject({ ok: true, host: first.hostId });
     await waitFor(() => observer.startCount(request.agentId) === 1, 'the starting event');
@@ -163,8 +171,16 @@ describe('nats driver', () => {
 
 describe('agent-host command', () => {
   test.each([
-    ['capacity of zero', ['--capacity', '0'], /invalid --capacity "0": expected a whole number of agents >= 1/],
-    ['interval without unit', ['--heartbeat-interval', 'soon'], /invalid --heartbeat-interval: .*"soon"/],
+    [
+      'capacity of zero',
+      ['--capacity', '0'],
+      /invalid --capacity "0": expected a whole number of agents >= 1/,
+    ],
+    [
+      'interval without unit',
+      ['--heartbeat-interval', 'soon'],
+      /invalid --heartbeat-interval: .*"soon"/,
+    ],
   ])('invalid flag: %s', (_name, flags, message) => {
     const bin = path.join(__dirname, '..', '..', 'bin', 'swarm-scaler.js');
     const result = spawnSync(process.execPath, [bin, 'agent-host', '--nats', NATS_URL, ...flags], {

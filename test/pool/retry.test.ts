@@ -6,9 +6,16 @@ const permanent = () => new DriverError('bad request', 'rejected', false);
 
 describe('RetryPolicy', () => {
   test('delays grow exponentially up to the maximum', () => {
-    const policy = new RetryPolicy({ initialDelayMs: 100, multiplier: 2, maxDelayMs: 500, jitter: 0 });
+    const policy = new RetryPolicy({
+      initialDelayMs: 100,
+      multiplier: 2,
+      maxDelayMs: 500,
+      jitter: 0,
+    });
 
-    expect([1, 2, 3, 4, 5].map((attempt) => policy.delayMs(attempt))).toEqual([100, 200, 400, 500, 500]);
+    expect([1, 2, 3, 4, 5].map((attempt) => policy.delayMs(attempt))).toEqual([
+      100, 200, 400, 500, 500,
+    ]);
   });
 
   test('jitter stays within its fraction', () => {

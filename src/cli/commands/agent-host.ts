@@ -26,14 +26,25 @@ interface AgentHostFlags {
 export const registerAgentHost: RegisterCommand = (program: Command, io: CliIo, setExit) => {
   program
     .command('agent-host')
-    .description('run agents for the NATS pool driver: answer spawns, publish heartbeats, retire on command')
+    .description(
+      'run agents for the NATS pool driver: answer spawns, publish heartbeats, retire on command',
+    )
     .option('--nats <url>', `NATS server (env NATS_URL, default ${DEFAULT_NATS_URL})`)
-    .option('--subject-root <root>', `root of the agent subjects (env SWARM_DRIVER_SUBJECT_ROOT, default ${DEFAULT_SUBJECT_ROOT})`)
-    .option('--spawn-subject <subject>', 'subject of spawn requests (env SWARM_DRIVER_SPAWN_SUBJECT, default <root>.spawn)')
+    .option(
+      '--subject-root <root>',
+      `root of the agent subjects (env SWARM_DRIVER_SUBJECT_ROOT, default ${DEFAULT_SUBJECT_ROOT})`,
+    )
+    .option(
+      '--spawn-subject <subject>',
+      'subject of spawn requests (env SWARM_DRIVER_SPAWN_SUBJECT, default <root>.spawn)',
+    )
     .option('--heartbeat-interval <duration>', 'time between two heartbeats of an agent', '2s')
     .option('--start-delay <duration>', 'time an agent takes to become ready after a spawn', '0s')
     .option('--capacity <count>', 'agents this host runs at once (default: unbounded)')
-    .option('--host-id <name>', 'name of this host in replies and events (default <hostname>-<pid>)')
+    .option(
+      '--host-id <name>',
+      'name of this host in replies and events (default <hostname>-<pid>)',
+    )
     .action(async (flags: AgentHostFlags) => {
       const logger = createLogger({ name: 'swarm-agent-host' });
       const host = new AgentHost({
@@ -42,14 +53,18 @@ export const registerAgentHost: RegisterCommand = (program: Command, io: CliIo, 
         spawnSubject: flags.spawnSubject ?? (io.env.SWARM_DRIVER_SPAWN_SUBJECT || undefined),
         heartbeatIntervalMs: readDurationMs('--heartbeat-interval', flags.heartbeatInterval),
         startDelayMs: readDurationMs('--start-delay', flags.startDelay),
-        capacity: flags.capacity === undefined ? undefined : readCount('--capacity', flags.capacity),
+        capacity:
+          flags.capacity === undefined ? undefined : readCount('--capacity', flags.capacity),
         hostId: flags.hostId,
         logger,
       });
       await host.start();
       io.stdout(`agent host ${host.hostId} serving ${host.subjects.spawn}\n`);
 
-      const reason = await Promise.race([waitForSignal(), host.closed().then(() => 'closed' as const)]);
+      const reason = await Promise.race([
+        waitForSignal(),
+        host.closed().then(() => 'closed' as const),
+      ]);
       logger.info({ reason }, 'agent host stopping');
       await host.stop();
       setExit(reason === 'closed' ? EXIT.failure : EXIT.ok);
