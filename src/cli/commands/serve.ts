@@ -37,7 +37,7 @@ export const registerServe: RegisterCommand = (program: Command, io: CliIo, setE
     .option('--data-dir <dir>', 'PGlite data directory when no DATABASE_URL (env SWARM_DATA_DIR, default .data/pglite)')
     .option('--alertmanager <url>', 'Alertmanager base URL for the reconcile loop (env ALERTMANAGER_URL)')
     .option('--dry-run', 'decide and log, but apply nothing to the pool (env SWARM_DRY_RUN=true)')
-    .option('--strict', 'reject spawn names that resolve to no defined agent or capability')
+    .option('--strict', 'accept only spawn names that are defined agent ids')
     .action(async (options: ServeOptions) => {
       const { config, warnings } = loadConfig(options.config, { strict: options.strict });
       const logger = createLogger();
