@@ -22,7 +22,6 @@ const FREE_WEIGHTS = {
   actor_route: 10,
   restart: 0.5,
   recovery: 0.5,
-  lifecycle: 0.2,
   dead_letter: 0.1,
   systemcore_init: 0.05,
 } as const;
@@ -58,6 +57,15 @@ export class EventMix {
     seed = 1,
   ) {
     this.random = seededRandom(seed);
+  }
+
+  /**
+   * Emits one event of each SystemCore lifecycle kind, as a framework does when it starts. The
+   * generated rules turn these into event alerts (`auto_spawn_on`), so they are sent only when
+   * asked for.
+   */
+  startup(): void {
+    for (const event of LIFECYCLE_EVENTS) this.publisher.emit('lifecycle', { event });
   }
 
   /** Emits the events of `seconds` of `plan`. */
@@ -135,8 +143,6 @@ export class EventMix {
         // One recovery in five fails, from the fifth on, so successes show from the first.
         const ok = !this.isTurn('recovery_failure', 5, 4);
         return this.publisher.emit(kind, { kind: pick(ERROR_KINDS, random), ok });
-      case 'lifecycle':
-        return this.publisher.emit(kind, { event: pick(LIFECYCLE_EVENTS, random) });
       case 'dead_letter':
         return this.publisher.emit(kind, { event_id: id });
       case 'systemcore_init':

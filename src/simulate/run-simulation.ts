@@ -30,6 +30,11 @@ export interface SimulationOptions {
   batch?: number;
   /** Repeat the scenario until aborted. */
   loop?: boolean;
+  /**
+   * Send one `system_initialization` and one `component_registration` event at the start. They
+   * fire the generated event alerts (agents spawned on `auto_spawn_on`), so the default is off.
+   */
+  lifecycleEvents?: boolean;
   /** Snapshot source id; default `simulator-<pid>`. */
   source?: string;
   /** Interval between event ticks, in milliseconds; default 200. */
@@ -88,6 +93,7 @@ export async function runSimulation(
   });
   const mix = new EventMix(publisher, options.ratePerSecond ?? 100);
   const summary: SimulationSummary = { events: 0, snapshots: 0, phases: [] };
+  if (options.lifecycleEvents) mix.startup();
   const run = { publisher, mix, summary, options, signal };
   try {
     do {

@@ -61,6 +61,7 @@ describe('simulate', () => {
       shape: 'steady',
       durationSeconds: 1.5,
       tickMs: 100,
+      lifecycleEvents: true,
     });
     await waitFor(
       'every event counted',
@@ -97,6 +98,28 @@ describe('simulate', () => {
     const summary = await running;
     expect(summary.phases).toEqual(['steady', 'surge', 'calm']);
     await waitFor('calm actors', async () => (await sumSamples(registry, 'actors_active')) < 10);
+  });
+
+  test('no lifecycle events by default', async () => {
+    const prefix = uniquePrefix('quiet');
+    const registry = await startExporter(prefix);
+    const summary = await runSimulation({
+      config: exampleConfig(),
+      connection: nc,
+      subjectPrefix: prefix,
+      shape: 'calm',
+      durationSeconds: 0.5,
+      tickMs: 100,
+    });
+    await waitFor(
+      'every event counted',
+      async () =>
+        (await sumSamples(registry, 'swarm_exporter_events_total')) - summary.snapshots >=
+        summary.events,
+    );
+    // Lifecycle events fire the generated auto_spawn_on alerts, which steady load must not do.
+    expect(await sumSamples(registry, 'systemcore_lifecycle_events_total')).toBe(0);
+    expect(await sumSamples(registry, 'framework_requests_total')).toBeGreaterThan(0);
   });
 
   test('abort signal ends an endless run', async () => {

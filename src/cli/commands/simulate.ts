@@ -27,6 +27,7 @@ interface SimulateFlags {
   duration?: string;
   batch: string;
   loop?: boolean;
+  lifecycle?: boolean;
 }
 
 const SHAPES: readonly Shape[] = ['steady', 'surge', 'calm', 'scenario'];
@@ -84,6 +85,10 @@ export const registerSimulate: RegisterCommand = (program: Command, io: CliIo, s
     )
     .option('--batch <events>', 'events per NATS message', '50')
     .option('--loop', 'repeat the scenario until interrupted')
+    .option(
+      '--lifecycle',
+      'send SystemCore start-up events first; they fire the auto_spawn_on event alerts',
+    )
     .action(async (flags: SimulateFlags) => {
       const { config } = loadConfig(path.resolve(io.cwd, flags.config));
       const logger = createLogger({ name: 'swarm-simulate' });
@@ -107,6 +112,7 @@ export const registerSimulate: RegisterCommand = (program: Command, io: CliIo, s
               flags.duration === undefined ? undefined : readSeconds('--duration', flags.duration),
             batch: Math.floor(readPositive('--batch', flags.batch)),
             loop: flags.loop ?? false,
+            lifecycleEvents: flags.lifecycle ?? false,
             logger,
           },
           { signal: controller.signal },
