@@ -1,6 +1,7 @@
 /**
  * The exec driver, with small Node scripts under fixtures/ standing in for a swarm CLI.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import {
   silentLogger,
   spawnRequest,
   uniqueId,
+  waitFor,
 } from './helpers';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -163,14 +165,19 @@ describe('exec driver', () => {
   });
 
   test('slow command times out and is killed', async () => {
-    const driver = createExec(registry, { spawn: ['sleep', '10'], retire: ['true'] }, 0.5);
+    // An unusual duration, so that pgrep finds only this test's process.
+    const duration = `${17 + Math.floor(Math.random() * 1000) / 1000}`;
+    const driver = createExec(registry, { spawn: ['sleep', duration], retire: ['true'] }, 0.5);
     await driver.start();
+    const isSleeping = () => spawnSync('pgrep', ['-f', `^sleep ${duration}$`]).status === 0;
 
     const startedAt = Date.now();
     const error = await driver.spawn(spawnRequest(uniqueId('slow'))).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(DriverError);
     expect((error as DriverError).reason).toBe('timeout');
     expect(Date.now() - startedAt).toBeLessThan(3000);
+    await waitFor(() => !isSleeping(), `sleep ${duration} to be killed`);
+    expect(isSleeping()).toBe(false);
     await driver.stop();
   });
 
