@@ -1,27 +1,19 @@
 /**
  * Driver health, metrics registration and the log lines of up/down transitions.
  */
-import { Writable } from 'node:stream';
-
-import pino from 'pino';
 import { Registry } from 'prom-client';
 
 import { DriverError } from '../../src/pool/driver';
 import { createDriver } from '../../src/pool/index';
 import { InProcessDriver } from '../../src/pool/in-process';
-import { configWithDriver, metricValue, silentLogger, spawnRequest, uniqueId } from './helpers';
-
-/** Creates a pino logger that collects its lines as parsed JSON. */
-function collectingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      callback();
-    },
-  });
-  return { logger: pino({ level: 'info' }, stream), lines };
-}
+import {
+  collectingLogger,
+  configWithDriver,
+  metricValue,
+  silentLogger,
+  spawnRequest,
+  uniqueId,
+} from './helpers';
 
 function inProcess(
   registry: Registry,

@@ -1,6 +1,8 @@
 /** Shared helpers of the pool driver tests. */
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 
+import pino from 'pino';
 import type { Registry } from 'prom-client';
 
 import type { AgentSpec, DriverConfig, SwarmConfig } from '../../src/config/model';
@@ -10,6 +12,18 @@ import type { Heartbeat, PoolDriver, SpawnRequest } from '../../src/pool/driver'
 /** Creates a logger that writes nothing. */
 export function silentLogger(): Logger {
   return createLogger({ level: 'silent' });
+}
+
+/** Creates a pino logger that collects its lines as parsed JSON. */
+export function collectingLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      callback();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
 }
 
 /** Returns a short unique token, safe as a NATS subject token and a file name. */

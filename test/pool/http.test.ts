@@ -9,7 +9,14 @@ import { DriverError, type PoolDriver } from '../../src/pool/driver';
 import { createDriver } from '../../src/pool/index';
 import { AgentApiServer } from './agent-api-server';
 import { describeDriverContract, type DriverHarness } from './contract';
-import { configWithDriver, silentLogger, spawnRequest, uniqueId } from './helpers';
+import {
+  collectingLogger,
+  configWithDriver,
+  silentLogger,
+  spawnRequest,
+  uniqueId,
+  waitFor,
+} from './helpers';
 
 const FAST_RETRIES = { max_attempts: 3, initial_backoff: '20ms', max_backoff: '100ms' };
 
@@ -17,10 +24,10 @@ function createHttp(
   registry: Registry,
   options: Record<string, unknown>,
   env: NodeJS.ProcessEnv = {},
-  timeoutSeconds = 2,
+  logger = silentLogger(),
 ): PoolDriver {
-  const config = configWithDriver({ kind: 'http', timeoutSeconds, options });
-  return createDriver(config, { logger: silentLogger(), registry, env });
+  const config = configWithDriver({ kind: 'http', timeoutSeconds: 2, options });
+  return createDriver(config, { logger, registry, env });
 }
 
 describeDriverContract('http', async (): Promise<DriverHarness> => {
@@ -143,6 +150,26 @@ describe('http driver', () => {
 
     await driver.retire(agentId);
     expect(server.agents.has(agentId)).toBe(false);
+  });
+
+  test('liveness outage logs once', async () => {
+    const { logger, lines } = collectingLogger();
+    const options = { url: server.url, liveness_interval: '50ms', max_attempts: 1 };
+    const polling = createHttp(registry, options, {}, logger);
+    const pollsBefore = () => server.requestHeaders.length;
+    server.isBroken = true;
+    await polling.start();
+
+    const start = pollsBefore();
+    await waitFor(() => pollsBefore() >= start + 3, 'three failed liveness polls');
+    server.isBroken = false;
+    await waitFor(
+      () => lines.some((line) => line.msg === 'liveness poll recovered'),
+      'the recovery line',
+    );
+    await polling.stop();
+    expect(lines.filter((line) => line.msg === 'liveness poll failed')).toHaveLength(1);
+    expect(lines.filter((line) => line.msg === 'liveness poll recovered')).toHaveLength(1);
   });
 
   test('driver without liveness reports no heartbeats', () => {
