@@ -35,7 +35,7 @@ class LabelLookup<C> {
 
   /**
    * Returns the cell of a string value, or undefined when `value` is not a string. A folded value
-   * is counted unless `isRepeat` says another lookup of the same event already counted it.
+   * is counted unless `isRepeat` marks that another lookup of the same event already counted it.
    */
   resolve(value: unknown, isRepeat = false): C | undefined {
     if (typeof value !== 'string') return undefined;

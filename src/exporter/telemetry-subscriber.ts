@@ -25,7 +25,7 @@ export interface TelemetrySubscriberOptions {
   maxRetryDelayMs?: number;
 }
 
-/** Longest wait for a drain at stop; a drain waits for the server, which may be down. */
+/** Maximum wait for a drain at stop, because a drain waits for the server, which may be down. */
 const DRAIN_TIMEOUT_MS = 2000;
 
 /** Drains `nc` so that received messages are applied, or closes it when draining stalls. */
