@@ -7,7 +7,10 @@
  * one spawning rule and then resolve it, one alert per request; 8 lanes resend groups of up to 10
  * alerts already sent, as Alertmanager does every group_interval and repeat_interval and as HA
  * pairs do. Cooldowns and stabilization are 0 so every firing can act. Latency runs from the
- * moment the server has parsed the request body to the start of the driver's spawn call.
+ * moment the server has parsed the request body to the start of the driver's spawn call. A closed
+ * loop of 20 lanes queues requests by construction (latency is about lanes / throughput), so
+ * latency is also measured at a paced load: the 12 spawn lanes alone, each pausing 50 ms between
+ * a firing and its resolution.
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -39,6 +42,10 @@ const SPAWN_RULES: [string, string][] = [
 ];
 const REPLAY_LANES = 8;
 const REPLAY_GROUP = 10;
+const PACE_MS = 50;
+
+/** Saturated: every lane sends as fast as answers come back. Paced: spawn lanes only, with pauses. */
+type LoadMode = 'saturated' | 'paced';
 
 const clockMs = () => performance.timeOrigin + performance.now();
 
@@ -94,7 +101,7 @@ interface LoadResult {
 type Alert = ReturnType<typeof notification>['alerts'][number];
 
 /** The load generator; runs in a child process so that it does not share the server's event loop. */
-async function drive(url: string): Promise<LoadResult> {
+async function drive(url: string, mode: LoadMode): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: SPAWN_RULES.length + REPLAY_LANES });
   const sent: Alert[] = [];
   let notifications = 0;
@@ -115,6 +122,8 @@ async function drive(url: string): Promise<LoadResult> {
       request.on('error', reject);
       request.end(text);
     });
+  // The watchdog unfreezes scale-down, so resolutions retire agents instead of handing them over.
+  await post(notification('watchdog', 'watchdog', 'watchdog', '2026-01-01T00:00:00Z', 'firing'));
   const started = clockMs();
   const deadline = started + DURATION_MS;
   const spawnLane = async ([rule, kind]: [string, string]) => {
@@ -124,7 +133,9 @@ async function drive(url: string): Promise<LoadResult> {
       const firing = notification(rule, kind, fingerprint, startsAt, 'firing');
       await post(firing);
       sent.push(firing.alerts[0]);
+      if (mode === 'paced') await new Promise((resolve) => setTimeout(resolve, PACE_MS));
       await post(notification(rule, kind, fingerprint, startsAt, 'resolved'));
+      if (mode === 'paced') await new Promise((resolve) => setTimeout(resolve, PACE_MS));
     }
   };
   const replayLane = async () => {
@@ -133,15 +144,16 @@ async function drive(url: string): Promise<LoadResult> {
       await post({ ...notification('watchdog', 'watchdog', 'watchdog', '2026-01-01T00:00:00Z', 'firing'), alerts: group });
     }
   };
-  await Promise.all([...SPAWN_RULES.map(spawnLane), ...Array.from({ length: REPLAY_LANES }, replayLane)]);
+  const replayLanes = mode === 'saturated' ? REPLAY_LANES : 0;
+  await Promise.all([...SPAWN_RULES.map(spawnLane), ...Array.from({ length: replayLanes }, replayLane)]);
   agent.destroy();
   return { notifications, requests, failures, seconds: (clockMs() - started) / 1000 };
 }
 
 /** Runs `drive` in a child process and returns its result. */
-function driveFromChild(url: string): Promise<LoadResult> {
+function driveFromChild(url: string, mode: LoadMode): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, [], { env: { ...process.env, SCALER_BENCH_LOAD_URL: url }, stdio: 'inherit' });
+    const child = fork(__filename, [], { env: { ...process.env, SCALER_BENCH_LOAD_URL: url, SCALER_BENCH_MODE: mode }, stdio: 'inherit' });
     child.once('message', (message) => resolve(message as LoadResult));
     child.once('error', reject);
     child.once('exit', (code) => {
@@ -152,7 +164,7 @@ function driveFromChild(url: string): Promise<LoadResult> {
 
 if (process.env.SCALER_BENCH_LOAD_URL && process.send) {
   const send = process.send.bind(process);
-  drive(process.env.SCALER_BENCH_LOAD_URL).then((result) => send(result, () => process.exit(0)), (err: unknown) => {
+  drive(process.env.SCALER_BENCH_LOAD_URL, process.env.SCALER_BENCH_MODE === 'paced' ? 'paced' : 'saturated').then((result) => send(result, () => process.exit(0)), (err: unknown) => {
     process.stderr.write(`load generator failed: ${String(err)}\n`);
     process.exit(1);
   });
@@ -191,13 +203,13 @@ async function measureBaseline(): Promise<LoadResult> {
   });
   const { url, server } = await listen(app);
   try {
-    return await driveFromChild(url);
+    return await driveFromChild(url, 'saturated');
   } finally {
     await close(server);
   }
 }
 
-async function measureScaler(databaseUrl: string): Promise<{ load: LoadResult; latenciesMs: number[] }> {
+async function measureScaler(databaseUrl: string, mode: LoadMode): Promise<{ load: LoadResult; latenciesMs: number[] }> {
   const driver = new TimingDriver();
   const opened = await openScaler({ config: benchConfig(), registry: new Registry(), logger: createLogger({ level: 'silent' }), driver, databaseUrl });
   await opened.service.start();
@@ -214,7 +226,7 @@ async function measureScaler(databaseUrl: string): Promise<{ load: LoadResult; l
   app.use(opened.service.router);
   const { url, server } = await listen(app);
   try {
-    const load = await driveFromChild(url);
+    const load = await driveFromChild(url, mode);
     await opened.core.executor.drain();
     const rows = await opened.database.query<{ agent_id: string; fingerprint: string }>(
       "SELECT agent_id, fingerprint FROM agents WHERE origin = 'alert' AND fingerprint IS NOT NULL",
@@ -231,24 +243,31 @@ async function measureScaler(databaseUrl: string): Promise<{ load: LoadResult; l
 
 /** Runs the baseline and the scaler under the same load. */
 export async function run(): Promise<BenchEntry[]> {
-  const name = `scaler_bench_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE "${name}"`);
-  try {
-    const baseline = await measureBaseline();
+  const names = [0, 1].map(() => `scaler_bench_${randomBytes(4).toString('hex')}`);
+  const urlOf = (name: string) => {
     const url = new URL(ADMIN_URL);
     url.pathname = `/${name}`;
-    const { load, latenciesMs } = await measureScaler(url.toString());
-    const rate = load.notifications / load.seconds;
+    return url.toString();
+  };
+  for (const name of names) await admin(`CREATE DATABASE "${name}"`);
+  try {
+    const baseline = await measureBaseline();
+    const saturated = await measureScaler(urlOf(names[0]), 'saturated');
+    const paced = await measureScaler(urlOf(names[1]), 'paced');
+    const rate = saturated.load.notifications / saturated.load.seconds;
     const baselineRate = baseline.notifications / baseline.seconds;
     return [
       { name: 'scaler_webhook_notifications_per_second', value: Math.round(rate), unit: 'notifications/s', baseline: Math.round(baselineRate), ratio: rate / baselineRate },
-      { name: 'scaler_receipt_to_spawn_p99', value: percentile(latenciesMs, 0.99), unit: 'ms' },
-      { name: 'scaler_receipt_to_spawn_p50', value: percentile(latenciesMs, 0.5), unit: 'ms' },
-      { name: 'scaler_spawns_measured', value: latenciesMs.length, unit: 'spawns' },
-      { name: 'scaler_webhook_requests_per_second', value: Math.round(load.requests / load.seconds), unit: 'requests/s', baseline: Math.round(baseline.requests / baseline.seconds) },
-      { name: 'scaler_webhook_failures', value: load.failures, unit: 'requests' },
+      { name: 'scaler_webhook_requests_per_second', value: Math.round(saturated.load.requests / saturated.load.seconds), unit: 'requests/s', baseline: Math.round(baseline.requests / baseline.seconds) },
+      { name: 'scaler_receipt_to_spawn_p99_saturated', value: percentile(saturated.latenciesMs, 0.99), unit: 'ms' },
+      { name: 'scaler_receipt_to_spawn_p50_saturated', value: percentile(saturated.latenciesMs, 0.5), unit: 'ms' },
+      { name: 'scaler_receipt_to_spawn_p99_paced', value: percentile(paced.latenciesMs, 0.99), unit: 'ms' },
+      { name: 'scaler_receipt_to_spawn_p50_paced', value: percentile(paced.latenciesMs, 0.5), unit: 'ms' },
+      { name: 'scaler_paced_notifications_per_second', value: Math.round(paced.load.notifications / paced.load.seconds), unit: 'notifications/s' },
+      { name: 'scaler_spawns_measured', value: saturated.latenciesMs.length + paced.latenciesMs.length, unit: 'spawns' },
+      { name: 'scaler_webhook_failures', value: saturated.load.failures + paced.load.failures, unit: 'requests' },
     ];
   } finally {
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    for (const name of names) await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }
 }

@@ -7,19 +7,16 @@ import { randomBytes } from 'node:crypto';
 
 import type { SwarmConfig } from '../config/model';
 import type { Logger } from '../log';
-import type { Database, Queryable } from '../store/database';
+import type { Database, Statement, Transaction } from '../store/database';
+import { writeDecisionStatement, type DecisionWrite } from '../store/decision-writes';
 import {
-  appendDecisions,
-  insertAgents,
   loadDecisionState,
-  lockSwarm,
-  moveAgents,
-  reassignAgent,
-  recordTransitions,
-  touchClocks,
-  updateInstances,
-  updateSwarm,
+  loadStateStatement,
+  lockStatement,
+  parseDecisionState,
+  parseSwarmRow,
   type DecisionRow,
+  type DecisionState,
   type InstanceChange,
   type NewAgentRow,
   type SwarmRow,
@@ -35,8 +32,29 @@ export interface CommittedWork {
   retires: { agentId: string; rule: string }[];
 }
 
-/** A change applied inside the decision's transaction, before the policy runs. */
-export type Mutation = (tx: Queryable, swarm: SwarmRow) => Promise<{ swarm?: Partial<SwarmRow>; isNoop?: boolean } | void>;
+/**
+ * A change applied inside the decision's transaction after the swarm row is locked and the state
+ * read, before the policy runs. `reload` reads the state again (the change altered it), `isNoop`
+ * ends the transaction without a decision.
+ */
+export type Mutation = (
+  tx: Transaction,
+  swarm: SwarmRow,
+) => Promise<{ swarm?: Partial<SwarmRow>; isNoop?: boolean; reload?: boolean } | void>;
+
+/**
+ * Work done before the swarm lock. `isNeeded: false` ends the transaction without a decision
+ * (duplicate notifications); `afterLock` statements run right after the lock, before the load.
+ */
+export type Prepare = (tx: Transaction) => Promise<{ isNeeded: boolean; afterLock?: Statement[] }>;
+
+const MAX_ATTEMPTS = 3;
+
+/** True for deadlocks and serialization failures, which a new attempt of the transaction resolves. */
+function isTransientConflict(err: unknown): boolean {
+  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === 'string' && (cause.code === '40P01' || cause.code === '40001');
+}
 
 /** What a decision produced, for callers and tests. */
 export interface DecisionOutcome {
@@ -64,22 +82,47 @@ export class DecisionEngine {
 
   constructor(private readonly settings: EngineSettings) {}
 
-  /** Runs one decision; `mutate` changes the state first, inside the same transaction. */
-  async run(trigger: string, mutate?: Mutation): Promise<DecisionOutcome> {
+  /**
+   * Runs one decision; `mutate` changes the state first, inside the same transaction. `prepare`
+   * runs before the swarm row is locked and may end the transaction early by returning false,
+   * so work that needs no decision (duplicate notifications) does not wait for the lock.
+   */
+  async run(trigger: string, mutate?: Mutation, prepare?: Prepare): Promise<DecisionOutcome> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.runOnce(trigger, mutate, prepare);
+      } catch (err) {
+        if (attempt >= MAX_ATTEMPTS || !isTransientConflict(err)) throw err;
+        this.settings.logger.debug({ err, attempt }, 'decision transaction conflicted; retrying');
+      }
+    }
+  }
+
+  private async runOnce(trigger: string, mutate?: Mutation, prepare?: Prepare): Promise<DecisionOutcome> {
     const { database, swarm } = this.settings;
     return database.transaction(async (tx) => {
-      const row = await lockSwarm(tx, swarm);
+      let afterLock: Statement[] = [];
+      if (prepare) {
+        const prepared = await prepare(tx);
+        if (!prepared.isNeeded) return { work: { spawns: [], retires: [] } };
+        afterLock = prepared.afterLock ?? [];
+      }
+      // Each statement of the batch reads with its own snapshot, so the load sees what the previous holder of the lock committed.
+      const results = await tx.batch([lockStatement(swarm), ...afterLock, loadStateStatement(swarm)]);
+      const locked = results[0];
+      const loaded = results[results.length - 1];
+      const row = parseSwarmRow(locked, swarm);
       const change = (await mutate?.(tx, row)) ?? {};
-      const controls: SwarmRow = { ...row, ...change.swarm };
       if (change.isNoop) return { work: { spawns: [], retires: [] } };
-      return this.decideLocked(tx, trigger, controls);
+      const state = change.reload ? await loadDecisionState(tx, swarm) : parseDecisionState(loaded);
+      return this.decideLocked(tx, trigger, { ...row, ...change.swarm }, state);
     });
   }
 
-  private async decideLocked(tx: Queryable, trigger: string, controls: SwarmRow): Promise<DecisionOutcome> {
+  private async decideLocked(tx: Transaction, trigger: string, controls: SwarmRow, state: DecisionState): Promise<DecisionOutcome> {
     const { config, swarm, now: clock } = this.settings;
     const now = clock();
-    const { pool, alerts, clocks } = await loadDecisionState(tx, swarm);
+    const { pool, alerts, clocks } = state;
     const freeze = evaluateFreeze(alerts, controls.lastWatchdogAt, now, this.settings.watchdogWindowSeconds);
     const plan = decide(config, {
       now,
@@ -88,13 +131,14 @@ export class DecisionEngine {
       clocks,
       controls: { paused: controls.paused, targetPin: controls.targetPin, frozen: freeze.frozen },
     });
-    const decisions: DecisionRow[] = this.freezeDecisions(controls, freeze, now);
-    const work = controls.dryRun
-      ? this.recordDryRun(plan, now, decisions)
-      : await this.persistPlan(tx, plan, pool, alerts, now, decisions);
-    await appendDecisions(tx, swarm, this.settings.replica, decisions);
-    await updateSwarm(tx, swarm, { ...controls, frozen: freeze.frozen });
-    this.countDecisions(decisions);
+    const write: DecisionWrite = {
+      at: now, agents: [], retiring: [], adopt: [], instances: [], clocks: [], transitions: [],
+      decisions: this.freezeDecisions(controls, freeze, now),
+      swarm: { ...controls, frozen: freeze.frozen },
+    };
+    const work = controls.dryRun ? this.recordDryRun(plan, now, write.decisions) : this.planWrites(plan, pool, alerts, write);
+    await tx.batch([writeDecisionStatement(swarm, this.settings.replica, write)], { commit: true });
+    this.countDecisions(write.decisions);
     this.settings.metrics.desiredAgents.set(plan.desired);
     this.settings.metrics.frozen.set(freeze.frozen ? 1 : 0);
     this.settings.metrics.paused.set(controls.paused ? 1 : 0);
@@ -121,60 +165,48 @@ export class DecisionEngine {
     return { spawns: [], retires: [] };
   }
 
-  private async persistPlan(
-    tx: Queryable,
-    plan: Plan,
-    pool: PoolAgent[],
-    alerts: AlertInstance[],
-    now: number,
-    decisions: DecisionRow[],
-  ): Promise<CommittedWork> {
+  /** Fills `write` with the plan's changes and returns the driver calls to make after commit. */
+  private planWrites(plan: Plan, pool: PoolAgent[], alerts: AlertInstance[], write: DecisionWrite): CommittedWork {
     const { swarm } = this.settings;
+    const now = write.at;
     const byKey = new Map(alerts.map((alert) => [instanceKey(alert), alert]));
     let occupied = pool.length;
-    const transitions: Parameters<typeof recordTransitions>[3] = [];
 
     const spawns = plan.spawn.map((step) => {
       const owner = step.instanceKey ? byKey.get(step.instanceKey) : undefined;
       const agentId = `${step.role}-${randomBytes(4).toString('hex')}`;
       occupied += 1;
-      transitions.push({ agentId, from: null, to: 'spawning', poolSize: occupied });
-      decisions.push({ at: now, rule: step.rule, action: 'spawn', outcome: 'applied', reason: step.cause, agentId, role: step.role, category: step.category, fingerprint: owner?.fingerprint, startsAt: owner?.startsAt });
+      write.transitions.push({ agentId, from: null, to: 'spawning', poolSize: occupied });
+      write.decisions.push({ at: now, rule: step.rule, action: 'spawn', outcome: 'applied', reason: step.cause, agentId, role: step.role, category: step.category, fingerprint: owner?.fingerprint, startsAt: owner?.startsAt });
       return {
         agentId, role: step.role, category: step.category, origin: step.origin, rule: step.origin === 'alert' ? step.rule : undefined,
         fingerprint: owner?.fingerprint, startsAt: owner?.startsAt, idempotencyKey: `${swarm}:${agentId}`, spawnedAt: now, spec: step.spec,
       };
     });
-    await insertAgents(tx, swarm, spawns);
+    write.agents.push(...spawns);
 
-    await moveAgents(tx, plan.retire.map((step) => step.agentId), ['spawning', 'running'], 'retiring');
     for (const step of plan.retire) {
       const previous = pool.find((agent) => agent.agentId === step.agentId)?.state ?? 'running';
-      transitions.push({ agentId: step.agentId, from: previous, to: 'retiring', poolSize: occupied });
       const owner = step.instanceKey ? byKey.get(step.instanceKey) : undefined;
-      decisions.push({ at: now, rule: step.rule, action: 'retire', outcome: 'applied', reason: step.cause, agentId: step.agentId, role: step.role, category: step.category, fingerprint: owner?.fingerprint, startsAt: owner?.startsAt });
+      write.retiring.push(step.agentId);
+      write.transitions.push({ agentId: step.agentId, from: previous, to: 'retiring', poolSize: occupied });
+      write.decisions.push({ at: now, rule: step.rule, action: 'retire', outcome: 'applied', reason: step.cause, agentId: step.agentId, role: step.role, category: step.category, fingerprint: owner?.fingerprint, startsAt: owner?.startsAt });
     }
 
     for (const handover of plan.adopt) {
       const owner = byKey.get(handover.instanceKey);
       if (!owner) continue;
-      await reassignAgent(tx, handover.agentId, owner);
-      decisions.push({ at: now, rule: owner.rule, action: 'adopt', outcome: 'applied', agentId: handover.agentId, fingerprint: owner.fingerprint, startsAt: owner.startsAt });
+      write.adopt.push({ agentId: handover.agentId, fingerprint: owner.fingerprint, startsAt: owner.startsAt });
+      write.decisions.push({ at: now, rule: owner.rule, action: 'adopt', outcome: 'applied', agentId: handover.agentId, fingerprint: owner.fingerprint, startsAt: owner.startsAt });
     }
 
-    await this.persistInstances(tx, plan, byKey, now, decisions);
-    await touchClocks(tx, swarm, plan.clockRules, now);
-    await recordTransitions(tx, swarm, now, transitions);
+    this.planInstanceWrites(plan, byKey, write);
+    write.clocks.push(...plan.clockRules);
     return { spawns, retires: plan.retire.map((step) => ({ agentId: step.agentId, rule: step.rule })) };
   }
 
-  private async persistInstances(
-    tx: Queryable,
-    plan: Plan,
-    byKey: Map<string, AlertInstance>,
-    now: number,
-    decisions: DecisionRow[],
-  ): Promise<void> {
+  private planInstanceWrites(plan: Plan, byKey: Map<string, AlertInstance>, write: DecisionWrite): void {
+    const now = write.at;
     type Change = Omit<InstanceChange, 'fingerprint' | 'startsAt'>;
     const changes = new Map<string, Change>();
     const merge = (key: string, change: Change) => changes.set(key, { ...changes.get(key), ...change });
@@ -193,15 +225,13 @@ export class DecisionEngine {
       if (owner) merge(instanceKey(owner), { lastSkip: skip.reason });
       else this.loggedSkips.add(signature);
       this.settings.metrics.skippedSteps.inc({ reason: skip.reason });
-      decisions.push({ at: now, rule: skip.rule, action: 'skip', outcome: 'skipped', reason: skip.reason, role: skip.role, fingerprint: owner?.fingerprint, startsAt: owner?.startsAt, dueAt: skip.dueAt });
+      write.decisions.push({ at: now, rule: skip.rule, action: 'skip', outcome: 'skipped', reason: skip.reason, role: skip.role, fingerprint: owner?.fingerprint, startsAt: owner?.startsAt, dueAt: skip.dueAt });
     }
     if (plan.skipped.length === 0) this.loggedSkips.clear();
-    const updates: InstanceChange[] = [];
     for (const [key, change] of changes) {
       const owner = byKey.get(key);
-      if (owner) updates.push({ fingerprint: owner.fingerprint, startsAt: owner.startsAt, ...change });
+      if (owner) write.instances.push({ fingerprint: owner.fingerprint, startsAt: owner.startsAt, ...change });
     }
-    await updateInstances(tx, this.settings.swarm, updates);
   }
 
   private countDecisions(decisions: DecisionRow[]): void {

@@ -2,7 +2,9 @@
  * Group commit for webhook notifications: requests that arrive while a decision transaction runs
  * wait and go into the next transaction together. Each request still resolves only after the
  * transaction holding its notifications committed, and all of them fail if it fails. Decisions
- * are serialized per swarm anyway, so grouping turns waiting time into throughput.
+ * are serialized per swarm anyway, so grouping turns waiting time into throughput. Up to
+ * `concurrency` groups run at once, so the next group stores its notifications while the current
+ * one holds the swarm lock.
  */
 
 interface Waiter<T, R> {
@@ -14,23 +16,24 @@ interface Waiter<T, R> {
 /** Queues items and hands them to `commit` in groups of at most `maxGroup`. */
 export class GroupCommit<T, R> {
   private readonly queue: Waiter<T, R>[] = [];
-  private isRunning = false;
+  private running = 0;
 
   constructor(
     private readonly commit: (items: T[]) => Promise<R[]>,
     private readonly maxGroup = 256,
+    private readonly concurrency = 2,
   ) {}
 
   /** Adds `item` to the next group; resolves with its own result once that group committed. */
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.isRunning) void this.run();
+      if (this.running < this.concurrency) void this.run();
     });
   }
 
   private async run(): Promise<void> {
-    this.isRunning = true;
+    this.running += 1;
     while (this.queue.length > 0) {
       const group = this.queue.splice(0, this.maxGroup);
       try {
@@ -40,6 +43,6 @@ export class GroupCommit<T, R> {
         for (const waiter of group) waiter.reject(err);
       }
     }
-    this.isRunning = false;
+    this.running -= 1;
   }
 }

@@ -6,6 +6,7 @@
 import type { Logger } from '../log';
 import { DriverError, type PoolDriver } from '../pool/driver';
 import type { Database } from '../store/database';
+import { recordDriverResults } from '../store/decision-writes';
 import { appendDecisions, countOccupied, moveAgent, recordTransitions } from '../store/scaler-repository';
 import type { CommittedWork } from './decision-engine';
 import type { ScalerMetrics } from './metrics';
@@ -39,24 +40,32 @@ export class PlanExecutor {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Runs the driver calls of `work` and waits for them. */
+  /** Runs the driver calls of `work`, waits for them, and records the agents that started or stopped. */
   async execute(work: CommittedWork): Promise<void> {
-    await Promise.all([
-      ...work.spawns.map((spawn) => this.spawn(spawn)),
-      ...work.retires.map((retire) => this.retire(retire.agentId, retire.rule)),
-    ]);
+    const started = (await Promise.all(work.spawns.map((spawn) => this.spawn(spawn)))).filter((id): id is string => id !== undefined);
+    const stopped = (await Promise.all(work.retires.map((retire) => this.callRetire(retire.agentId, retire.rule)))).filter((id): id is string => id !== undefined);
+    const moves = [
+      ...started.map((agentId) => ({ agentId, from: 'spawning' as const, to: 'running' as const })),
+      ...stopped.map((agentId) => ({ agentId, from: 'retiring' as const, to: 'retired' as const })),
+    ];
+    await recordDriverResults(this.settings.database, this.settings.swarm, this.settings.now(), moves).catch((err: unknown) => {
+      // The agents stay `spawning` or `retiring` in the store; a restart or the reconcile loop repeats the calls.
+      this.settings.logger.warn({ err, agents: moves.length }, 'could not record driver results');
+    });
   }
 
-  private async spawn(spawn: CommittedWork['spawns'][number]): Promise<void> {
-    const { driver, database, metrics, now } = this.settings;
+  /** Spawns one agent; returns its id once the driver acknowledged it. */
+  private async spawn(spawn: CommittedWork['spawns'][number]): Promise<string | undefined> {
+    const { driver, metrics, now } = this.settings;
     try {
       await driver.spawn({ agentId: spawn.agentId, role: spawn.role, category: spawn.category, spec: spawn.spec, idempotencyKey: spawn.idempotencyKey });
       if (spawn.startsAt !== undefined) metrics.alertToSpawn.observe(Math.max(0, now() - spawn.startsAt) / 1000);
-      await moveAgent(database, spawn.agentId, ['spawning'], 'running', now());
+      return spawn.agentId;
     } catch (err) {
       await this.recordSpawnFailure(spawn, err).catch((storeErr: unknown) => {
         this.settings.logger.error({ err: storeErr, agentId: spawn.agentId }, 'could not record failed spawn');
       });
+      return undefined;
     }
   }
 
@@ -74,14 +83,16 @@ export class PlanExecutor {
 
   /** Retires one agent on the driver and records the result. */
   async retire(agentId: string, rule: string): Promise<void> {
-    const { driver, database, swarm, now, logger } = this.settings;
+    await this.execute({ spawns: [], retires: [{ agentId, rule }] });
+  }
+
+  private async callRetire(agentId: string, rule: string): Promise<string | undefined> {
     try {
-      await driver.retire(agentId);
-      if (await moveAgent(database, agentId, ['retiring'], 'retired', now())) {
-        await recordTransitions(database, swarm, now(), [{ agentId, from: 'retiring', to: 'retired', poolSize: await countOccupied(database, swarm) }]);
-      }
+      await this.settings.driver.retire(agentId);
+      return agentId;
     } catch (err) {
-      logger.warn({ err, agentId, rule }, 'retire failed; the reconcile loop retries it');
+      this.settings.logger.warn({ err, agentId, rule }, 'retire failed; the reconcile loop retries it');
+      return undefined;
     }
   }
 }

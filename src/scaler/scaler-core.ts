@@ -8,14 +8,13 @@ import type { AgentSpec, SwarmConfig } from '../config/model';
 import type { Logger } from '../log';
 import type { PoolDriver } from '../pool/driver';
 import type { Database } from '../store/database';
+import { freshNotifications, insertNotificationsStatement, mergeInstancesStatement } from '../store/decision-writes';
 import {
   appendDecisions,
   countOccupied,
   ensureSwarm,
-  insertNotifications,
   loadAgentsByState,
   loadOpenAlerts,
-  mergeInstances,
   moveAgent,
   readSwarm,
   recordHeartbeats,
@@ -25,7 +24,7 @@ import {
   type SwarmRow,
 } from '../store/scaler-repository';
 import { fetchActiveAlerts } from './alertmanager-client';
-import { DecisionEngine, type DecisionOutcome, type Mutation } from './decision-engine';
+import { DecisionEngine, type DecisionOutcome, type Mutation, type Prepare } from './decision-engine';
 import type { ScalerMetrics } from './metrics';
 import { GroupCommit } from './group-commit';
 import { isWatchdogBeat, sortAlerts, type IgnoredAlert, type IncomingAlert, type SortedAlerts } from './notifications';
@@ -108,16 +107,23 @@ export class ScalerCore {
     const { swarm, now } = this.settings;
     const receivedAt = now();
     const rows = group.flatMap((entry) => entry.rows);
+    const hasBeat = rows.some(isWatchdogBeat);
+    const ignored = group.flatMap((entry) => entry.ignored);
     let fresh: NotificationRow[] = [];
+    const prepare = async (tx: Parameters<Mutation>[0]) => {
+      if (rows.length > 0) {
+        const [stored] = await tx.batch([insertNotificationsStatement(swarm, rows)]);
+        fresh = freshNotifications(stored, rows);
+      }
+      await this.recordIgnored(tx, ignored, receivedAt);
+      const afterLock = fresh.length > 0 ? [mergeInstancesStatement(swarm, fresh)] : [];
+      return { isNeeded: fresh.length > 0 || hasBeat || resolveMissing, afterLock };
+    };
     await this.decide(resolveMissing ? 'api' : 'webhook', async (tx, row) => {
-      fresh = await insertNotifications(tx, swarm, rows);
-      await mergeInstances(tx, swarm, fresh);
-      const hasBeat = rows.some(isWatchdogBeat);
-      if (resolveMissing && hasBeat) await this.resolveVanished(tx, rows);
-      await this.recordIgnored(tx, group.flatMap((entry) => entry.ignored), receivedAt);
-      const isNoop = fresh.length === 0 && !hasBeat && !resolveMissing;
-      return { isNoop, swarm: hasBeat ? { lastWatchdogAt: Math.max(row.lastWatchdogAt ?? 0, receivedAt) } : undefined };
-    });
+      const isReread = resolveMissing && hasBeat;
+      if (isReread) await this.resolveVanished(tx, rows);
+      return { reload: isReread, swarm: hasBeat ? { lastWatchdogAt: Math.max(row.lastWatchdogAt ?? 0, receivedAt) } : undefined };
+    }, prepare);
     const notificationKey = (row: NotificationRow) => `${row.fingerprint}|${row.startsAt}|${row.status}`;
     const unclaimed = new Set(fresh.map(notificationKey));
     return group.map((entry) => entry.rows.filter((candidate) => unclaimed.delete(notificationKey(candidate))).length);
@@ -157,8 +163,8 @@ export class ScalerCore {
   }
 
   /** Runs one decision, submits its driver calls and arms the timer for deferred steps. */
-  async decide(trigger: string, mutate?: Mutation): Promise<DecisionOutcome> {
-    const outcome = await this.engine.run(trigger, mutate);
+  async decide(trigger: string, mutate?: Mutation, prepare?: Prepare): Promise<DecisionOutcome> {
+    const outcome = await this.engine.run(trigger, mutate, prepare);
     this.executor.submit(outcome.work);
     if (outcome.plan?.nextDueAt !== undefined) this.armTimer(outcome.plan.nextDueAt);
     return outcome;

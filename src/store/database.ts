@@ -17,6 +17,22 @@ export interface Queryable {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
 }
 
+/** One SQL statement with its parameters. */
+export interface Statement {
+  text: string;
+  params?: unknown[];
+}
+
+/** An open transaction. */
+export interface Transaction extends Queryable {
+  /**
+   * Runs several statements in one round trip where the database allows it (PostgreSQL's simple
+   * query protocol, with parameters inlined as escaped literals), and returns each one's rows.
+   * With `commit`, the transaction ends in the same round trip.
+   */
+  batch(statements: Statement[], options?: { commit?: boolean }): Promise<QueryResult<Record<string, unknown>>[]>;
+}
+
 /** The client shape node-pg-migrate drives: `query` with or without parameters. */
 export interface MigrationClient {
   query(text: string | { text: string; values?: unknown[] }, values?: unknown[]): Promise<QueryResult<unknown>>;
@@ -26,7 +42,7 @@ export interface MigrationClient {
 export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Runs `work` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. */
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Lends a single-session client for migrations, which take a session-level advisory lock. */
   withMigrationClient<T>(work: (client: MigrationClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;

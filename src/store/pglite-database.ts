@@ -1,7 +1,7 @@
 /** The embedded PGlite database: PostgreSQL compiled to WebAssembly, in memory or on disk. */
-import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite';
 
-import { closedError, type Database, type MigrationClient, type Queryable, type QueryResult } from './database';
+import { closedError, type Database, type MigrationClient, type QueryResult, type Transaction } from './database';
 import { toStoreError } from './errors';
 
 /** PGlite behind the Database interface. PGlite has one session, so transactions run one at a time. */
@@ -28,7 +28,7 @@ export class PgliteDatabase implements Database {
     }
   }
 
-  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     if (this.isClosed) throw closedError(this.kind);
     try {
       return await this.db.transaction((tx) => work(transactionQueryable(tx)));
@@ -66,11 +66,18 @@ export class PgliteDatabase implements Database {
   }
 }
 
-function transactionQueryable(tx: Transaction): Queryable {
+/** PGlite runs in-process, so a batch is simply its statements in order; PGlite commits when `work` returns. */
+function transactionQueryable(tx: PgliteTransaction): Transaction {
+  const query = async <R>(text: string, params: unknown[] = []): Promise<QueryResult<R>> => {
+    const result = await tx.query<R>(text, params);
+    return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+  };
   return {
-    async query<R>(text: string, params: unknown[] = []): Promise<QueryResult<R>> {
-      const result = await tx.query<R>(text, params);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    query,
+    async batch(statements) {
+      const results: QueryResult<Record<string, unknown>>[] = [];
+      for (const statement of statements) results.push(await query<Record<string, unknown>>(statement.text, statement.params));
+      return results;
     },
   };
 }

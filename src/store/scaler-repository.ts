@@ -5,7 +5,7 @@
  */
 import type { AlertKind, ScalingDirection } from '../catalog/alert-contract';
 import type { AgentOrigin, AgentState, AlertInstance, PoolAgent, RoleSlot, RuleClocks } from '../scaler/types';
-import type { Queryable } from './database';
+import type { Queryable, QueryResult, Statement } from './database';
 import { fromJson, fromTimestamp, insertRows, toTimestamp } from './rows';
 
 /** The swarm row: operator controls and freeze state. */
@@ -176,14 +176,36 @@ export interface DecisionState {
 
 /** Reads the pool, the open alert instances and the rule clocks in one statement. */
 export async function loadDecisionState(db: Queryable, swarm: string): Promise<DecisionState> {
-  const result = await db.query<{ pool: Record<string, unknown>[] | null; alerts: Record<string, unknown>[] | null; clocks: Record<string, unknown>[] | null }>(
-    `SELECT
+  const statement = loadStateStatement(swarm);
+  return parseDecisionState(await db.query(statement.text, statement.params));
+}
+
+/** Locks the swarm row and returns it; see lockSwarm. */
+export function lockStatement(swarm: string): Statement {
+  return { text: 'SELECT * FROM swarm_state WHERE swarm = $1::text FOR UPDATE', params: [swarm] };
+}
+
+/** Reads the swarm row from the result of lockStatement. */
+export function parseSwarmRow(result: QueryResult<Record<string, unknown>>, swarm: string): SwarmRow {
+  const row = result.rows[0];
+  if (!row) throw new Error(`swarm "${swarm}" has no swarm_state row: call ensureSwarm first`);
+  return toSwarmRow(row);
+}
+
+/** The statement behind loadDecisionState, for a batch. */
+export function loadStateStatement(swarm: string): Statement {
+  return {
+    text: `SELECT
        (SELECT json_agg(a ORDER BY a.spawned_at, a.agent_id) FROM agents a WHERE a.swarm = $1 AND a.state IN ${OCCUPYING}) AS pool,
        (SELECT json_agg(i) FROM alert_instances i WHERE i.swarm = $1 AND i.completed_at IS NULL) AS alerts,
-       (SELECT json_agg(c) FROM rule_clocks c WHERE c.swarm = $1) AS clocks`,
-    [swarm],
-  );
-  const row = result.rows[0];
+       (SELECT json_agg(c) FROM rule_clocks c WHERE c.swarm = $1) AS clocks`.replace(/\$1/g, '$1::text'),
+    params: [swarm],
+  };
+}
+
+/** Reads the result of loadStateStatement. */
+export function parseDecisionState(result: QueryResult<Record<string, unknown>>): DecisionState {
+  const row = result.rows[0] as { pool: Record<string, unknown>[] | null; alerts: Record<string, unknown>[] | null; clocks: Record<string, unknown>[] | null } | undefined;
   const clocks: RuleClocks = {};
   for (const clock of row?.clocks ?? []) clocks[`${clock.rule}|${clock.direction}`] = fromTimestamp(clock.last_action_at) ?? 0;
   return { pool: (row?.pool ?? []).map(toPoolAgent), alerts: (row?.alerts ?? []).map(toAlertInstance), clocks };
