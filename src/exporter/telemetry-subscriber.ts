@@ -87,6 +87,9 @@ export class TelemetrySubscriber {
         return;
       }
       this.attach(nc);
+      // A round trip to the server, so that start() resolves once the subscriptions are live. A
+      // failure here is a lost connection, which nats.js recovers from on its own.
+      await nc.flush().catch(() => undefined);
       if (this.failures > 0)
         logger.info({ natsUrl, attempts: this.failures + 1 }, 'nats connected');
       this.failures = 0;
