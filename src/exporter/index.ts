@@ -33,7 +33,7 @@ export interface ExporterOptions {
   natsMonitorUrl?: string;
   /** PostgreSQL URL to read statistics from; the probe is off when absent. */
   databaseUrl?: string;
-  /** How long a snapshot stays valid without a newer one from its source; default 30. */
+  /** Seconds a snapshot stays valid without a newer one from its source; default 30. */
   snapshotTtlSeconds?: number;
   /** Deadline of one probe run, in milliseconds; default 2000. */
   probeTimeoutMs?: number;
@@ -45,7 +45,9 @@ export interface ExporterOptions {
 
 /** A running exporter. */
 export interface Exporter {
+  /** Subscribes to telemetry and starts the probes; resolves even while NATS is unreachable. */
   start(): Promise<void>;
+  /** Applies the messages already received, then closes the connection and the probes. */
   stop(): Promise<void>;
 }
 
