@@ -64,15 +64,9 @@ export function requestedRoles(
   }
 }
 
+/** One agent per entry of a spawn list, even where two names resolved to the same role. */
 function fromResolved(roles: ResolvedRole[] | undefined): RoleSlot[] {
-  const seen = new Set<string>();
-  const slots: RoleSlot[] = [];
-  for (const entry of roles ?? []) {
-    if (seen.has(entry.role)) continue;
-    seen.add(entry.role);
-    slots.push({ role: entry.role, category: entry.category, spec: entry.spec });
-  }
-  return slots;
+  return (roles ?? []).map((entry) => ({ role: entry.role, category: entry.category, spec: entry.spec }));
 }
 
 function dynamicRole(agentId: string, config: SwarmConfig): RoleSlot[] {

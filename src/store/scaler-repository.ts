@@ -1,7 +1,8 @@
 /**
  * The scaler's tables: swarm controls, notifications, alert instances, agents, rule clocks, the
  * decision log and pool transitions. Every write that belongs to a decision runs inside the
- * caller's transaction, after `lockSwarm`.
+ * caller's transaction, after lockStatement has locked the swarm row; the decision's own writes
+ * are in decision-writes.ts.
  */
 import type { AlertKind, ScalingDirection } from '../catalog/alert-contract';
 import type { AgentOrigin, AgentState, AlertInstance, PoolAgent, RoleSlot, RuleClocks } from '../scaler/types';
@@ -75,14 +76,6 @@ export async function ensureSwarm(db: Queryable, swarm: string): Promise<void> {
   await db.query('INSERT INTO swarm_state (swarm) VALUES ($1) ON CONFLICT (swarm) DO NOTHING', [swarm]);
 }
 
-/** Locks the swarm row until the transaction ends; replicas take turns here. */
-export async function lockSwarm(tx: Queryable, swarm: string): Promise<SwarmRow> {
-  const result = await tx.query<Record<string, unknown>>('SELECT * FROM swarm_state WHERE swarm = $1 FOR UPDATE', [swarm]);
-  const row = result.rows[0];
-  if (!row) throw new Error(`swarm "${swarm}" has no swarm_state row: call ensureSwarm first`);
-  return toSwarmRow(row);
-}
-
 /** Reads the swarm row without locking it. */
 export async function readSwarm(db: Queryable, swarm: string): Promise<SwarmRow | undefined> {
   const result = await db.query<Record<string, unknown>>('SELECT * FROM swarm_state WHERE swarm = $1', [swarm]);
@@ -98,62 +91,6 @@ function toSwarmRow(row: Record<string, unknown>): SwarmRow {
     frozen: Boolean(row.frozen),
     lastWatchdogAt: fromTimestamp(row.last_watchdog_at),
   };
-}
-
-/** Writes the swarm row's controls and freeze state and bumps its version. */
-export async function updateSwarm(tx: Queryable, swarm: string, row: Omit<SwarmRow, 'version'>): Promise<void> {
-  await tx.query(
-    `UPDATE swarm_state SET paused = $2, dry_run = $3, target_pin = $4, frozen = $5, last_watchdog_at = $6,
-       version = version + 1, updated_at = now() WHERE swarm = $1`,
-    [swarm, row.paused, row.dryRun, row.targetPin, row.frozen, toTimestamp(row.lastWatchdogAt)],
-  );
-}
-
-/** Stores notifications; returns those not seen before (dedupe on fingerprint, startsAt, status). */
-export async function insertNotifications(tx: Queryable, swarm: string, rows: NotificationRow[]): Promise<NotificationRow[]> {
-  const inserted = await insertRows<{ fingerprint: string; starts_at: unknown; status: string }>(
-    tx,
-    'notifications',
-    ['swarm', 'fingerprint', 'starts_at', 'status', 'ends_at', 'rule', 'kind', 'direction', 'labels', 'annotations', 'source', 'received_at'],
-    rows.map((row) => [
-      swarm, row.fingerprint, toTimestamp(row.startsAt), row.status, toTimestamp(row.endsAt), row.rule, row.kind,
-      row.direction, JSON.stringify(row.labels), JSON.stringify(row.annotations), row.source, toTimestamp(row.receivedAt),
-    ]),
-    'ON CONFLICT (swarm, fingerprint, starts_at, status) DO NOTHING RETURNING fingerprint, starts_at, status',
-  );
-  const fresh = new Set(inserted.map((row) => `${row.fingerprint}|${fromTimestamp(row.starts_at)}|${row.status}`));
-  return rows.filter((row) => fresh.delete(`${row.fingerprint}|${row.startsAt}|${row.status}`));
-}
-
-/**
- * Merges new notifications into alert instances in one statement. Resolved is final: a firing
- * notification that arrives after the resolution of the same instance changes nothing, so any
- * order gives one state.
- */
-export async function mergeInstances(tx: Queryable, swarm: string, rows: NotificationRow[]): Promise<void> {
-  const byKey = new Map<string, NotificationRow>();
-  for (const row of rows) {
-    const key = `${row.fingerprint}|${row.startsAt}`;
-    const seen = byKey.get(key);
-    if (!seen || (seen.status === 'firing' && row.status === 'resolved')) byKey.set(key, row);
-  }
-  await insertRows(
-    tx,
-    'alert_instances',
-    ['swarm', 'fingerprint', 'starts_at', 'rule', 'kind', 'direction', 'labels', 'annotations', 'status', 'resolved_at'],
-    [...byKey.values()].map((row) => [
-      swarm, row.fingerprint, toTimestamp(row.startsAt), row.rule, row.kind, row.direction, JSON.stringify(row.labels),
-      JSON.stringify(row.annotations), row.status, row.status === 'resolved' ? toTimestamp(resolutionTime(row)) : null,
-    ]),
-    `ON CONFLICT (swarm, fingerprint, starts_at) DO UPDATE SET
-       status = CASE WHEN EXCLUDED.status = 'resolved' THEN 'resolved' ELSE alert_instances.status END,
-       resolved_at = COALESCE(alert_instances.resolved_at, EXCLUDED.resolved_at)`,
-  );
-}
-
-/** Alertmanager sets `endsAt` of a resolved alert to when it resolved; a missing or past-zero value falls back to receipt. */
-function resolutionTime(row: NotificationRow): number {
-  return row.endsAt !== undefined && row.endsAt > 0 ? row.endsAt : row.receivedAt;
 }
 
 /** Marks firing instances of the given keys resolved at `at` (used when Alertmanager no longer lists them). */
@@ -247,31 +184,6 @@ export interface InstanceChange {
   lastSkip?: string | null;
 }
 
-/** Applies bookkeeping changes to alert instances in one statement. */
-export async function updateInstances(tx: Queryable, swarm: string, changes: InstanceChange[]): Promise<void> {
-  if (changes.length === 0) return;
-  const records = changes.map((change) => ({
-    fingerprint: change.fingerprint,
-    starts_at: toTimestamp(change.startsAt),
-    acted_at: toTimestamp(change.actedAt),
-    granted: change.granted ?? null,
-    completed_at: toTimestamp(change.completedAt),
-    set_skip: change.lastSkip !== undefined,
-    last_skip: change.lastSkip ?? null,
-  }));
-  await tx.query(
-    `UPDATE alert_instances AS ai SET
-       acted_at = COALESCE(ai.acted_at, c.acted_at),
-       granted = COALESCE(c.granted, ai.granted),
-       completed_at = COALESCE(ai.completed_at, c.completed_at),
-       last_skip = CASE WHEN c.set_skip THEN c.last_skip ELSE ai.last_skip END
-     FROM jsonb_to_recordset($2::jsonb) AS c(fingerprint text, starts_at timestamptz, acted_at timestamptz,
-       granted jsonb, completed_at timestamptz, set_skip boolean, last_skip text)
-     WHERE ai.swarm = $1 AND ai.fingerprint = c.fingerprint AND ai.starts_at = c.starts_at`,
-    [swarm, JSON.stringify(records)],
-  );
-}
-
 /** Reads agents that occupy a slot. */
 export async function loadPool(db: Queryable, swarm: string): Promise<PoolAgent[]> {
   const result = await db.query<Record<string, unknown>>(
@@ -306,19 +218,6 @@ function toPoolAgent(row: Record<string, unknown>): PoolAgent {
   };
 }
 
-/** Inserts agents in state `spawning`. */
-export async function insertAgents(tx: Queryable, swarm: string, rows: NewAgentRow[]): Promise<void> {
-  await insertRows(
-    tx,
-    'agents',
-    ['agent_id', 'swarm', 'role', 'category', 'state', 'origin', 'rule', 'fingerprint', 'starts_at', 'idempotency_key', 'spawned_at'],
-    rows.map((row) => [
-      row.agentId, swarm, row.role, row.category, 'spawning', row.origin, row.rule ?? null, row.fingerprint ?? null,
-      toTimestamp(row.startsAt), row.idempotencyKey, toTimestamp(row.spawnedAt),
-    ]),
-  );
-}
-
 /** Moves an agent between states; returns false when it was not in `from`. */
 export async function moveAgent(db: Queryable, agentId: string, from: AgentState[], to: AgentState, at: number): Promise<boolean> {
   const retiredAt = to === 'retired' || to === 'lost' || to === 'failed' ? toTimestamp(at) : null;
@@ -327,19 +226,6 @@ export async function moveAgent(db: Queryable, agentId: string, from: AgentState
     [agentId, from, to, retiredAt],
   );
   return result.rowCount > 0;
-}
-
-/** Moves several agents between states in one statement. */
-export async function moveAgents(db: Queryable, agentIds: string[], from: AgentState[], to: AgentState): Promise<void> {
-  if (agentIds.length === 0) return;
-  await db.query('UPDATE agents SET state = $3 WHERE agent_id = ANY($1::text[]) AND state = ANY($2::text[])', [agentIds, from, to]);
-}
-
-/** Hands agents to another alert instance. */
-export async function reassignAgent(tx: Queryable, agentId: string, key: { fingerprint: string; startsAt: number }): Promise<void> {
-  await tx.query('UPDATE agents SET fingerprint = $2, starts_at = $3 WHERE agent_id = $1', [
-    agentId, key.fingerprint, toTimestamp(key.startsAt),
-  ]);
 }
 
 /** Stores the latest heartbeat per agent, never moving a heartbeat back in time. */
@@ -363,21 +249,6 @@ export async function loadClocks(db: Queryable, swarm: string): Promise<RuleCloc
   const clocks: RuleClocks = {};
   for (const row of result.rows) clocks[`${row.rule}|${row.direction}`] = fromTimestamp(row.last_action_at) ?? 0;
   return clocks;
-}
-
-/** Moves rule clocks (keys `rule|direction`) to `at`. */
-export async function touchClocks(tx: Queryable, swarm: string, keys: string[], at: number): Promise<void> {
-  const unique = [...new Set(keys)];
-  await insertRows(
-    tx,
-    'rule_clocks',
-    ['swarm', 'rule', 'direction', 'last_action_at'],
-    unique.map((key) => {
-      const split = key.lastIndexOf('|');
-      return [swarm, key.slice(0, split), key.slice(split + 1), toTimestamp(at)];
-    }),
-    'ON CONFLICT (swarm, rule, direction) DO UPDATE SET last_action_at = EXCLUDED.last_action_at',
-  );
 }
 
 /** Appends entries to the decision log. */

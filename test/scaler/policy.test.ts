@@ -189,3 +189,12 @@ describe('policy controls', () => {
     expect(decide(EXAMPLE_CONFIG, input)).toEqual(first);
   });
 });
+
+describe('policy spawn lists', () => {
+  test('two names resolving to one role spawn two agents', () => {
+    const sim = settledSim();
+    sim.deliver([fire('systemcore_operations', 'rule')]);
+    const plan = sim.step();
+    expect(plan.spawn.map((step) => step.role)).toEqual(['systemcore-specialist', 'systemcore-specialist']);
+  });
+});
