@@ -3,10 +3,10 @@
  * notification to the pool driver's spawn call, on a real PostgreSQL, against a bare express
  * endpoint that parses the same payloads in the same run.
  *
- * Load, from a separate process over keep-alive HTTP: 12 lanes each fire a new alert instance of
- * one spawning rule and then resolve it, one alert per request; 8 lanes resend groups of up to 10
- * alerts already sent, as Alertmanager does every group_interval and repeat_interval and as HA
- * pairs do. Cooldowns and stabilization are 0 so every firing can act. Latency runs from the
+ * The load comes from a separate process over keep-alive HTTP. 12 lanes each fire a new alert
+ * instance of one spawning rule and then resolve it, one alert per request. 8 lanes resend groups
+ * of up to 10 alerts already sent, as Alertmanager does every group_interval and repeat_interval
+ * and as HA pairs do. Cooldowns and stabilization are 0 so every firing can act. Latency runs from the
  * moment the server has parsed the request body to the start of the driver's spawn call. A closed
  * loop of 20 lanes queues requests by construction (latency is about lanes / throughput), so
  * latency is also measured at a paced load: the 12 spawn lanes alone, each pausing 50 ms between
@@ -44,7 +44,7 @@ const REPLAY_LANES = 8;
 const REPLAY_GROUP = 10;
 const PACE_MS = 50;
 
-/** Saturated: every lane sends as fast as answers come back. Paced: spawn lanes only, with pauses. */
+/** Saturated: every lane sends as fast as responses come back. Paced: spawn lanes only, with pauses. */
 type LoadMode = 'saturated' | 'paced';
 
 const clockMs = () => performance.timeOrigin + performance.now();
@@ -100,7 +100,7 @@ interface LoadResult {
 
 type Alert = ReturnType<typeof notification>['alerts'][number];
 
-/** The load generator; runs in a child process so that it does not share the server's event loop. */
+/** Generates the load. It runs in a child process so that it does not share the server's event loop. */
 async function drive(url: string, mode: LoadMode): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: SPAWN_RULES.length + REPLAY_LANES });
   const sent: Alert[] = [];

@@ -10,10 +10,10 @@ import { DEFAULT_PORT } from '../catalog/alert-contract';
 /** Default address of a local `swarm-scaler serve`. */
 export const DEFAULT_ADMIN_URL = `http://127.0.0.1:${DEFAULT_PORT}`;
 
-/** Why an admin call failed. */
+/** Failure reason of an admin call. */
 export type AdminFailure = 'unreachable' | 'unauthorized' | 'rejected' | 'server_error';
 
-/** Raised by AdminClient; the message says what failed and what to do. */
+/** Raised by AdminClient. The message names what failed and what to do. */
 export class AdminApiError extends Error {
   override name = 'AdminApiError';
 
@@ -46,7 +46,7 @@ export class AdminClient {
     return this.call<T>('get', path, undefined, params);
   }
 
-  /** POSTs a JSON body and returns the parsed JSON answer. */
+  /** POSTs a JSON body and returns the parsed JSON response. */
   async post<T>(path: string, body: unknown = {}): Promise<T> {
     return this.call<T>('post', path, body);
   }
@@ -85,7 +85,7 @@ export interface PoolSummary {
   targetPin?: number | null;
 }
 
-/** One line describing the pool. */
+/** Formats the pool as one line. */
 export function formatPoolLine(pool: PoolSummary): string {
   const flags = [pool.paused ? 'paused' : '', pool.frozen ? 'scale-down frozen' : '', pool.dryRun ? 'dry run' : '', pool.targetPin != null ? `pinned at ${pool.targetPin}` : '']
     .filter(Boolean)

@@ -12,7 +12,7 @@ export interface AlertTarget {
   direction: ScalingDirection;
 }
 
-/** Why an alert is recorded but not acted on. */
+/** Reason an alert is recorded but not acted on. */
 export type IgnoreReason = 'unknown_kind' | 'unknown_rule' | 'missing_rule' | 'other_swarm' | 'unsupported_direction';
 
 /** The result of mapping: a target, or the reason the alert is ignored. */
@@ -23,7 +23,7 @@ export function normalizeEvent(text: string): string {
   return text.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 }
 
-/** Looks up the config entry named by `labels`; `swarm` is the name this scaler answers to. */
+/** Looks up the config entry named by `labels`. `swarm` is the swarm name this scaler serves. */
 export function lookupTarget(labels: Record<string, string>, config: SwarmConfig, swarm: string): TargetLookup {
   const kindLabel = labels[ALERT_LABELS.kind];
   const rule = labels[ALERT_LABELS.rule];

@@ -42,7 +42,7 @@ export function isAuthorized(header: string | undefined, auth: ScalerAuth): bool
   return false;
 }
 
-/** Express middleware that answers 401 unless the request carries accepted credentials. */
+/** Builds express middleware that responds 401 unless the request carries accepted credentials. */
 export function requireCredentials(auth: ScalerAuth | undefined): RequestHandler {
   const isOpen = !auth || (auth.bearerToken === undefined && auth.basic === undefined);
   return (req, res, next) => {

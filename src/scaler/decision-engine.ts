@@ -1,6 +1,6 @@
 /**
  * Runs decisions: in one transaction it locks the swarm row, applies a change (new notifications,
- * an operator action, lost agents), reads the state, asks the policy for a plan and writes the
+ * an operator action, lost agents), reads the state, gets a plan from the policy and writes the
  * plan and its decision log entries. Driver calls happen after the commit (see PlanExecutor).
  */
 import { randomBytes } from 'node:crypto';
@@ -56,7 +56,7 @@ function isTransientConflict(err: unknown): boolean {
   return typeof cause?.code === 'string' && (cause.code === '40P01' || cause.code === '40001');
 }
 
-/** What a decision produced, for callers and tests. */
+/** The result of a decision, for callers and tests. */
 export interface DecisionOutcome {
   plan?: Plan;
   freeze?: FreezeState;
@@ -107,7 +107,7 @@ export class DecisionEngine {
         if (!prepared.isNeeded) return { work: { spawns: [], retires: [] } };
         afterLock = prepared.afterLock ?? [];
       }
-      // Each statement of the batch reads with its own snapshot, so the load sees what the previous holder of the lock committed.
+      // Each statement of the batch reads with its own snapshot, so the load reads what the previous holder of the lock committed.
       const results = await tx.batch([lockStatement(swarm), ...afterLock, loadStateStatement(swarm)]);
       const locked = results[0];
       const loaded = results[results.length - 1];

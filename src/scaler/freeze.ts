@@ -5,7 +5,7 @@
  */
 import type { AlertInstance } from './types';
 
-/** Why scale-down is frozen. */
+/** Reason scale-down is frozen. */
 export type FreezeReason = 'exporter_down' | 'watchdog_silent';
 
 /** Default window without a watchdog notification after which scale-down freezes, in seconds. */

@@ -46,7 +46,7 @@ export interface ScalerOptions {
   watchdogWindowSeconds?: number;
 }
 
-/** The running scaler as the service wiring sees it. */
+/** The running scaler, as the service wiring uses it. */
 export interface ScalerService {
   router: Router;
   start(): Promise<void>;

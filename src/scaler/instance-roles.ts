@@ -1,5 +1,5 @@
 /**
- * The roles an alert instance asks for, read from the config entry its labels name.
+ * The roles an alert instance requests, read from the config entry its labels name.
  *
  * Queue scaling with `priority_aware: true` reads the pending tasks' priority from the alert's
  * `priority` label or annotation (`critical`/`p0`/`0`, `high`/`p1`/`1`, `normal`/`medium`/`p2`/`2`,
@@ -15,7 +15,7 @@ import { normalizeEvent } from './alert-target';
 import { pickFromSequence } from './role-sequence';
 import type { AlertInstance, RoleSlot } from './types';
 
-/** How full the pool is: running roles and free slots per category. */
+/** Pool occupancy: running roles and free slots per category. */
 export interface PoolShape {
   roleCounts: ReadonlyMap<string, number>;
   categoryFree: ReadonlyMap<string, number>;
@@ -37,7 +37,7 @@ export function taskPriority(instance: Pick<AlertInstance, 'labels' | 'annotatio
   return PRIORITY_ALIASES[raw.trim().toLowerCase()] ?? 'normal';
 }
 
-/** Lists the roles an instance asks for; an empty list means the config entry spawns nothing. */
+/** Lists the roles an instance requests. An empty list means the config entry spawns nothing. */
 export function requestedRoles(
   instance: AlertInstance,
   config: SwarmConfig,
@@ -64,7 +64,7 @@ export function requestedRoles(
   }
 }
 
-/** One agent per entry of a spawn list, even where two names resolved to the same role. */
+/** Maps each entry of a spawn list to one agent, even where two names resolved to the same role. */
 function fromResolved(roles: ResolvedRole[] | undefined): RoleSlot[] {
   return (roles ?? []).map((entry) => ({ role: entry.role, category: entry.category, spec: entry.spec }));
 }

@@ -1,6 +1,6 @@
 /**
  * Carries out committed decisions on the pool driver: spawns, then retires. A spawn that fails
- * marks its agent `failed`, so the next decision replaces it; a retire that fails leaves the agent
+ * marks its agent `failed`, so the next decision replaces it. A retire that fails leaves the agent
  * `retiring`, and the reconcile loop calls retire again.
  */
 import type { Logger } from '../log';

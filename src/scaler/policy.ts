@@ -4,7 +4,7 @@
  *
  * Order of steps: base pool, then (unless an operator pinned a target) scale-ups of firing
  * instances in (startsAt, fingerprint) order, replacement of lost agents, scale-down of resolved
- * instances and of firing `down` alerts, and retirement of agents nothing asks for.
+ * instances and of firing `down` alerts, and retirement of agents that no instance or pin requests.
  */
 import type { SwarmConfig } from '../config/model';
 import { cooldownSeconds } from './alert-target';
@@ -216,7 +216,7 @@ class PlanBuilder {
     }
   }
 
-  /** A firing `down` alert (CPU below its scale-down threshold) retires agents its trigger added. */
+  /** Retires agents of the CPU trigger while its `down` alert (CPU below the scale-down threshold) fires. */
   private scaleDownFiring(): void {
     const stabilizationMs = this.config.scaler.scaleDownStabilizationSeconds * 1000;
     for (const alert of this.actionable()) {

@@ -32,7 +32,7 @@ export class PoolTally {
     return this.liveTotal;
   }
 
-  /** Why one more agent of `category` does not fit, or undefined when it does. */
+  /** Returns why one more agent of `category` does not fit, or undefined when it fits. */
   blockReason(category: string): 'at_max' | 'category_full' | undefined {
     if (this.occupiedTotal >= this.config.autoScale.maxAgents) return 'at_max';
     const capacity = this.capacity.get(category) ?? Number.POSITIVE_INFINITY;

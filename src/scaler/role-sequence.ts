@@ -3,7 +3,7 @@
  * manual scale-ups add.
  *
  * The sequence walks the non-dynamic categories ordered by capacity (largest first, config order
- * breaking ties). Its first part holds one of each agent type: the first agent of every category,
+ * breaking ties). Its first part contains one of each agent type: the first agent of every category,
  * then the second of every category that has one, and so on. After that it takes each category's
  * next agent type in turn, cycling through its agents, until every category has as many entries
  * as its capacity. The base pool is the sequence's first `base_agents` entries.
@@ -11,7 +11,7 @@
 import type { AgentCategory, SwarmConfig } from '../config/model';
 import type { RoleSlot } from './types';
 
-/** The fill order of the non-dynamic categories; see the file comment. */
+/** Builds the fill order of the non-dynamic categories described in the file comment. */
 export function fillSequence(config: SwarmConfig, categories?: AgentCategory[]): RoleSlot[] {
   const eligible = (categories ?? config.categories)
     .map((category, index) => ({ category, index }))
@@ -43,7 +43,7 @@ export function fillSequence(config: SwarmConfig, categories?: AgentCategory[]):
   }
 }
 
-/** The base pool: the first `base_agents` entries of the fill sequence, capped by `max_agents`. */
+/** Returns the base pool: the first `base_agents` entries of the fill sequence, capped by `max_agents`. */
 export function baseComposition(config: SwarmConfig): RoleSlot[] {
   const size = Math.min(config.swarm.baseAgents, config.autoScale.maxAgents);
   return fillSequence(config).slice(0, size);

@@ -1,7 +1,7 @@
 /**
  * HTTP surface of the scaler: the Alertmanager webhook and the admin API. Alertmanager retries
- * only 5xx answers, so a notification gets 2xx only once it is committed, and 503 when the store
- * cannot be reached; input errors get 4xx and store nothing.
+ * only 5xx responses, so a notification gets 2xx only once it is committed, and 503 when the store
+ * cannot be reached. Input errors get 4xx and store nothing.
  */
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
@@ -16,7 +16,7 @@ import { readAlertView, readPoolView } from './pool-view';
 import type { ScalerCore } from './scaler-core';
 import { parseWebhookPayload } from './webhook-payload';
 
-/** What the router needs. */
+/** Dependencies of the router. */
 export interface RouterSettings {
   core: () => ScalerCore | undefined;
   readPool: () => ReturnType<typeof readPoolView>;
@@ -129,7 +129,7 @@ function handleErrors(logger: Logger): ErrorRequestHandler {
     } else if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
       res.status(400).json({ error: 'invalid_json', message: `the body is not valid JSON: ${(err as Error).message}` });
     } else if (err instanceof StoreError && err.retryable) {
-      logger.warn({ err }, 'store unavailable; answering 503');
+      logger.warn({ err }, 'store unavailable; responding 503');
       res.status(503).setHeader('Retry-After', '5').json({ error: 'store_unavailable', message: 'the decision could not be made durable; retry later' });
     } else {
       logger.error({ err }, 'request failed');

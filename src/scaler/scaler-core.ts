@@ -238,7 +238,7 @@ export class ScalerCore {
     ]);
   }
 
-  /** Starts again, with the same idempotency keys, every agent the store says is alive. */
+  /** Starts again, with the same idempotency keys, every agent the store lists as alive. */
   private async restore(): Promise<void> {
     const { database, swarm } = this.settings;
     const alive = await loadAgentsByState(database, swarm, ['spawning', 'running']);

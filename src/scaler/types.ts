@@ -11,7 +11,7 @@ export type AgentOrigin = 'base' | 'alert' | 'manual';
 /** States that count against `max_agents` and category capacity. */
 export const OCCUPYING_STATES: readonly AgentState[] = ['spawning', 'running', 'retiring'];
 
-/** An agent as the policy sees it. Times are milliseconds since the epoch. */
+/** An agent as the policy reads it. Times are milliseconds since the epoch. */
 export interface PoolAgent {
   agentId: string;
   role: string;
@@ -44,7 +44,7 @@ export interface AlertInstance {
   annotations: Record<string, string>;
   status: 'firing' | 'resolved';
   resolvedAt?: number;
-  /** Set once the instance has acted; an instance acts at most once. */
+  /** Time the instance acted. The policy acts only on instances without it, so each acts once. */
   actedAt?: number;
   /** Roles granted when it acted. */
   granted: RoleSlot[];
@@ -57,7 +57,7 @@ export function instanceKey(instance: { fingerprint: string; startsAt: number })
   return `${instance.fingerprint}@${new Date(instance.startsAt).toISOString()}`;
 }
 
-/** Why a step was not taken. */
+/** Reason a step was not taken. */
 export type SkipReason =
   | 'cooldown'
   | 'stabilization'
@@ -81,7 +81,7 @@ export interface Controls {
 /** Last scale action per rule, in milliseconds since the epoch. */
 export type RuleClocks = Record<string, number>;
 
-/** What the policy reads. */
+/** Input of the policy. */
 export interface PolicyInput {
   now: number;
   /** Agents that occupy a slot (OCCUPYING_STATES). */
@@ -92,7 +92,7 @@ export interface PolicyInput {
   controls: Controls;
 }
 
-/** Why a spawn is planned. */
+/** Cause of a planned spawn. */
 export type SpawnCause = 'base' | 'alert' | 'respawn' | 'pin';
 
 /** An agent to start. */
@@ -103,7 +103,7 @@ export interface SpawnStep extends RoleSlot {
   instanceKey?: string;
 }
 
-/** Why an agent is retired. */
+/** Cause of a retirement. */
 export type RetireCause = 'resolved' | 'scale_down' | 'surplus' | 'pin';
 
 /** An agent to stop. */

@@ -48,7 +48,7 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
-/** Where the store lives. */
+/** Location of the store. */
 export interface DatabaseOptions {
   /** PostgreSQL connection string; when absent an embedded PGlite database is used. */
   databaseUrl?: string;

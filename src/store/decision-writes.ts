@@ -34,9 +34,10 @@ export async function storeNotifications(tx: Queryable, swarm: string, rows: Not
 }
 
 /**
- * Inserts notifications, skipping those seen before; read the result with freshNotifications.
- * Rows go in sorted by key, so concurrent transactions wait on each other's keys in one order and
- * cannot deadlock. It takes no lock on alert instances, so it may run before the swarm lock.
+ * Builds the insert of notifications, which skips those seen before. Read its result with
+ * freshNotifications. Rows go in sorted by key (the statement keeps the array order with WITH
+ * ORDINALITY), so two transactions wait on shared keys in the same order. It locks no alert
+ * instance, so it may run before the swarm lock.
  */
 export function insertNotificationsStatement(swarm: string, rows: NotificationRow[]): Statement {
   const records = [...rows]
@@ -84,13 +85,13 @@ export function mergeInstancesStatement(swarm: string, fresh: NotificationRow[])
   };
 }
 
-/** The notifications of `rows` that the store had not seen, from the result of insertNotificationsStatement. */
+/** Returns the notifications of `rows` that the store had not seen, from insertNotificationsStatement's result. */
 export function freshNotifications(result: QueryResult<Record<string, unknown>>, rows: NotificationRow[]): NotificationRow[] {
   const fresh = new Set(result.rows.map((row) => `${String(row.fingerprint)}|${fromTimestamp(row.starts_at)}|${String(row.status)}`));
   return rows.filter((row) => fresh.delete(`${row.fingerprint}|${row.startsAt}|${row.status}`));
 }
 
-/** The statement that writes a decision: agents, retirements, hand-overs, instances, clocks, transitions, log, swarm row. */
+/** Builds the statement that writes a decision: agents, retirements, hand-overs, instances, clocks, transitions, log and swarm row. */
 export function writeDecisionStatement(swarm: string, replica: string, write: DecisionWrite): Statement {
   const at = toTimestamp(write.at);
   const json = (value: unknown) => JSON.stringify(value);

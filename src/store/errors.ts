@@ -3,7 +3,7 @@
 /** Stable codes of StoreError. */
 export type StoreErrorCode = 'store_unavailable' | 'store_query_failed' | 'store_migration_failed';
 
-/** Raised by the store; `retryable` tells whether the same call can succeed later. */
+/** Raised by the store. `retryable` is true when the same call can succeed later. */
 export class StoreError extends Error {
   override name = 'StoreError';
 
@@ -23,12 +23,12 @@ export class StoreError extends Error {
 const RETRYABLE_SQLSTATE = /^(08|53|57|40|3D000)/;
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
 
-/** Wraps a driver error from `pg` or PGlite in a StoreError that says whether to retry. */
-export function toStoreError(err: unknown, what: string, isConnecting = false): StoreError {
+/** Wraps an error from `pg` or PGlite in a StoreError that marks whether a retry can help. */
+export function toStoreError(err: unknown, operation: string, isConnecting = false): StoreError {
   if (err instanceof StoreError) return err;
   if (isConnecting) {
     const text = err instanceof Error ? err.message : String(err);
-    return new StoreError(`database unavailable while ${what}: ${text}`, 'store_unavailable', true, { cause: err });
+    return new StoreError(`database unavailable while ${operation}: ${text}`, 'store_unavailable', true, { cause: err });
   }
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   const text = err instanceof Error ? err.message : String(err);
@@ -36,8 +36,8 @@ export function toStoreError(err: unknown, what: string, isConnecting = false): 
     (typeof code === 'string' && (NETWORK_CODES.has(code) || RETRYABLE_SQLSTATE.test(code))) ||
     /terminat|Connection terminated|not queryable|closed|timeout/i.test(text);
   return isUnavailable
-    ? new StoreError(`database unavailable while ${what}: ${text}`, 'store_unavailable', true, { cause: err })
-    : new StoreError(`database statement failed while ${what}: ${text}`, 'store_query_failed', false, {
+    ? new StoreError(`database unavailable while ${operation}: ${text}`, 'store_unavailable', true, { cause: err })
+    : new StoreError(`database statement failed while ${operation}: ${text}`, 'store_query_failed', false, {
         cause: err,
       });
 }

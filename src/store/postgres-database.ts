@@ -10,7 +10,7 @@ export class PostgresDatabase implements Database {
 
   private constructor(private readonly pool: Pool) {}
 
-  /** Creates the pool and checks that the server answers. */
+  /** Creates the pool and checks that the server accepts a query. */
   static async open(url: string, poolSize: number): Promise<PostgresDatabase> {
     const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
     // An idle client that loses its connection emits 'error'; the next query reports it instead.

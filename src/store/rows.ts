@@ -28,7 +28,7 @@ export function toTimestamp(ms: number | undefined | null): string | null {
   return ms === undefined || ms === null ? null : new Date(ms).toISOString();
 }
 
-/** A timestamptz column value (Date from `pg` and PGlite, or text) to milliseconds. */
+/** Converts a timestamptz column value (Date from `pg` and PGlite, or text) to milliseconds. */
 export function fromTimestamp(value: unknown): number | undefined {
   if (value === null || value === undefined) return undefined;
   if (value instanceof Date) return value.getTime();

@@ -1,7 +1,7 @@
 /**
  * The scaler's tables: swarm controls, notifications, alert instances, agents, rule clocks, the
  * decision log and pool transitions. Every write that belongs to a decision runs inside the
- * caller's transaction, after lockStatement has locked the swarm row; the decision's own writes
+ * caller's transaction, after lockStatement has locked the swarm row. The decision's own writes
  * are in decision-writes.ts.
  */
 import type { AlertKind, ScalingDirection } from '../catalog/alert-contract';
@@ -129,7 +129,7 @@ export function parseSwarmRow(result: QueryResult<Record<string, unknown>>, swar
   return toSwarmRow(row);
 }
 
-/** The statement behind loadDecisionState, for a batch. */
+/** Builds the statement behind loadDecisionState, for a batch. */
 export function loadStateStatement(swarm: string): Statement {
   return {
     text: `SELECT

@@ -18,7 +18,7 @@ export interface AlertInput {
   annotations?: Record<string, string>;
 }
 
-/** One alert as Alertmanager's webhook sends it. */
+/** Builds one alert as Alertmanager's webhook sends it. */
 export function alert(input: AlertInput) {
   const status = input.status ?? 'firing';
   return {
@@ -39,12 +39,12 @@ export function alert(input: AlertInput) {
   };
 }
 
-/** The watchdog alert, firing. */
+/** Builds the firing watchdog alert. */
 export function watchdog(startsAt = '2026-01-01T00:00:00Z') {
   return alert({ fingerprint: 'watchdog', rule: 'watchdog', kind: 'watchdog', startsAt, labels: { scaling_direction: '' } });
 }
 
-/** A webhook payload (version 4) around `alerts`. */
+/** Wraps `alerts` in a webhook payload of version 4. */
 export function payload(alerts: ReturnType<typeof alert>[]) {
   return {
     version: '4',

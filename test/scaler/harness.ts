@@ -27,7 +27,7 @@ export interface RunningScaler extends OpenedScaler {
   metric(name: string): Promise<number>;
 }
 
-/** The example config with a reconcile schedule that never fires during a test. */
+/** Returns the example config with a reconcile schedule that never fires during a test. */
 export function quietConfig(overrides: Partial<SwarmConfig['scaler']> = {}): SwarmConfig {
   return { ...EXAMPLE_CONFIG, scaler: { ...EXAMPLE_CONFIG.scaler, reconcileSchedule: '0 0 1 1 *', heartbeatTtlSeconds: 3600, ...overrides } };
 }
@@ -57,7 +57,7 @@ export async function startScaler(
     const response = await fetch(`${url}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: encodeBody(body),
     });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
@@ -80,6 +80,11 @@ export async function startScaler(
       await opened.service.stop();
     },
   };
+}
+
+function encodeBody(body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  return typeof body === 'string' ? body : JSON.stringify(body);
 }
 
 export function createClock(start: number): TestClock {

@@ -33,7 +33,8 @@ export class PolicySim {
   ) {}
 
   deliver(notifications: SimNotification[]): void {
-    for (const n of [...notifications].sort((a, b) => (a.status === b.status ? 0 : a.status === 'firing' ? -1 : 1))) {
+    const firingFirst = [...notifications].sort((a, b) => Number(a.status === 'resolved') - Number(b.status === 'resolved'));
+    for (const n of firingFirst) {
       const key = instanceKey(n);
       const existing = this.alerts.get(key);
       if (existing) {

@@ -48,7 +48,7 @@ export const registerDecisions: RegisterCommand = (program: Command, io: CliIo, 
     });
 };
 
-/** One decision as a line: time, rule, action and outcome, then the details that are set. */
+/** Formats one decision as a line: time, rule, action and outcome, then the details that are set. */
 export function formatDecision(entry: DecisionEntry): string {
   const details = [
     entry.reason ? `reason=${entry.reason}` : '',

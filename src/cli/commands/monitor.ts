@@ -79,7 +79,9 @@ export function formatSnapshot(pool: PoolSummary, alerts: AlertSummary[], at: Da
   const active = alerts.filter((alert) => alert.kind !== 'watchdog');
   lines.push(active.length === 0 ? 'triggers: none' : 'triggers:');
   for (const alert of active) {
-    const effect = alert.acted ? `+${alert.granted.length}` : alert.lastSkip ? `waiting (${alert.lastSkip})` : 'pending';
+    let effect = 'pending';
+    if (alert.acted) effect = `+${alert.granted.length}`;
+    else if (alert.lastSkip) effect = `waiting (${alert.lastSkip})`;
     lines.push(`  ${alert.rule} ${alert.kind}/${alert.direction} ${alert.status} since ${alert.startsAt} ${effect}`);
   }
   return `${lines.join('\n')}\n`;
