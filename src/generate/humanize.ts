@@ -45,16 +45,16 @@ export function humanizeDuration(value: number): string {
   return `${formatG4(scaled)}${prefix}s`;
 }
 
-/** Formats a value in a unit the way the generated alert annotations do. */
+/**
+ * Formats a value in a unit the way the generated alert annotations do. Rates get no `/s`
+ * suffix, because every rate measure's description already says "per second".
+ */
 export function humanizeForUnit(value: number, unit: Unit): string {
   switch (unit) {
     case 'percentunit':
       return humanizePercentage(value);
     case 's':
       return humanizeDuration(value);
-    case 'ops':
-    case 'reqps':
-      return `${humanize(value)}/s`;
     default:
       return humanize(value);
   }
@@ -67,9 +67,6 @@ export function valueTemplate(unit: Unit): string {
       return '{{ $value | humanizePercentage }}';
     case 's':
       return '{{ $value | humanizeDuration }}';
-    case 'ops':
-    case 'reqps':
-      return '{{ $value | humanize }}/s';
     default:
       return '{{ $value | humanize }}';
   }
