@@ -9,8 +9,8 @@
  * and as HA pairs do. Cooldowns and stabilization are 0 so every firing can act. Latency runs from the
  * moment the server has parsed the request body to the start of the driver's spawn call. A closed
  * loop of 20 lanes queues requests by construction (latency is about lanes / throughput), so
- * latency is also measured at a paced load: the 12 spawn lanes alone, each pausing 50 ms between
- * a firing and its resolution.
+ * latency is also measured at a paced load: the 12 spawn lanes alone, each pausing a random time
+ * (exponential, mean 50 ms) after every request, so arrivals do not come in bursts.
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -43,6 +43,12 @@ const SPAWN_RULES: [string, string][] = [
 const REPLAY_LANES = 8;
 const REPLAY_GROUP = 10;
 const PACE_MS = 50;
+
+/** Waits an exponentially distributed time with mean PACE_MS, so paced lanes do not arrive in step. */
+function pause(): Promise<void> {
+  const delayMs = -Math.log(1 - Math.random()) * PACE_MS;
+  return new Promise((resolve) => setTimeout(resolve, delayMs));
+}
 
 /** Saturated: every lane sends as fast as responses come back. Paced: spawn lanes only, with pauses. */
 type LoadMode = 'saturated' | 'paced';
@@ -133,9 +139,9 @@ async function drive(url: string, mode: LoadMode): Promise<LoadResult> {
       const firing = notification(rule, kind, fingerprint, startsAt, 'firing');
       await post(firing);
       sent.push(firing.alerts[0]);
-      if (mode === 'paced') await new Promise((resolve) => setTimeout(resolve, PACE_MS));
+      if (mode === 'paced') await pause();
       await post(notification(rule, kind, fingerprint, startsAt, 'resolved'));
-      if (mode === 'paced') await new Promise((resolve) => setTimeout(resolve, PACE_MS));
+      if (mode === 'paced') await pause();
     }
   };
   const replayLane = async () => {
@@ -263,6 +269,8 @@ export async function run(): Promise<BenchEntry[]> {
       { name: 'scaler_receipt_to_spawn_p50_saturated', value: percentile(saturated.latenciesMs, 0.5), unit: 'ms' },
       { name: 'scaler_receipt_to_spawn_p99_paced', value: percentile(paced.latenciesMs, 0.99), unit: 'ms' },
       { name: 'scaler_receipt_to_spawn_p50_paced', value: percentile(paced.latenciesMs, 0.5), unit: 'ms' },
+      { name: 'scaler_receipt_to_spawn_p90_paced', value: percentile(paced.latenciesMs, 0.9), unit: 'ms' },
+      { name: 'scaler_receipt_to_spawn_p95_paced', value: percentile(paced.latenciesMs, 0.95), unit: 'ms' },
       { name: 'scaler_paced_notifications_per_second', value: Math.round(paced.load.notifications / paced.load.seconds), unit: 'notifications/s' },
       { name: 'scaler_spawns_measured', value: saturated.latenciesMs.length + paced.latenciesMs.length, unit: 'spawns' },
       { name: 'scaler_webhook_failures', value: saturated.load.failures + paced.load.failures, unit: 'requests' },

@@ -5,7 +5,7 @@
  * independent of the number of rows.
  */
 import type { AgentState } from '../scaler/types';
-import type { Queryable, QueryResult, Statement } from './database';
+import type { Database, Queryable, QueryResult, Statement } from './database';
 import { fromTimestamp, toTimestamp } from './rows';
 import type { DecisionRow, InstanceChange, NewAgentRow, NotificationRow, SwarmRow } from './scaler-repository';
 
@@ -159,16 +159,24 @@ export function writeDecisionStatement(swarm: string, replica: string, write: De
   };
 }
 
-/** Records the outcome of driver calls: agents that started, or that stopped, with their transitions. */
+/**
+ * Records driver results without waiting for the WAL flush (`synchronous_commit = off`). A result
+ * lost in a crash leaves the agent `spawning` or `retiring`, and the restart repeats the call with
+ * the same idempotency key, so the decision path keeps the flush to itself.
+ */
 export async function recordDriverResults(
-  db: Queryable,
+  db: Database,
   swarm: string,
   at: number,
   moves: { agentId: string; from: AgentState; to: AgentState }[],
 ): Promise<void> {
   if (moves.length === 0) return;
-  await db.query(
-    `WITH moves AS (
+  await db.transaction((tx) => tx.batch([{ text: 'SET LOCAL synchronous_commit = off' }, driverResultsStatement(swarm, at, moves)], { commit: true }));
+}
+
+function driverResultsStatement(swarm: string, at: number, moves: { agentId: string; from: AgentState; to: AgentState }[]): Statement {
+  return {
+    text: `WITH moves AS (
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS m(agent_id text, from_state text, to_state text)),
      moved AS (
        UPDATE agents AS ag SET state = m.to_state,
@@ -180,6 +188,6 @@ export async function recordDriverResults(
        (SELECT count(*) FROM agents WHERE swarm = $1 AND state IN ('spawning', 'running', 'retiring'))
          - (SELECT count(*) FROM moved WHERE to_state NOT IN ('spawning', 'running', 'retiring'))
      FROM moved WHERE moved.to_state <> 'running'`,
-    [swarm, JSON.stringify(moves.map((m) => ({ agent_id: m.agentId, from_state: m.from, to_state: m.to }))), toTimestamp(at)],
-  );
+    params: [swarm, JSON.stringify(moves.map((m) => ({ agent_id: m.agentId, from_state: m.from, to_state: m.to }))), toTimestamp(at)],
+  };
 }
