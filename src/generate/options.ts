@@ -28,6 +28,8 @@ export interface GenerateOptions {
   evaluationInterval: string;
   /** Alertmanager `group_interval` of scaling alerts: the wait before a group's next update. */
   groupInterval: string;
+  /** How often Alertmanager repeats the watchdog to the scaler. */
+  watchdogInterval: string;
   /**
    * Folders of the rule files on the Prometheus host, relative to prometheus.yml or absolute.
    * prometheus.yml loads `<folder>/*.yml` of each, so a folder that does not exist adds no rules.
@@ -49,6 +51,8 @@ export const DEFAULT_OPTIONS: GenerateOptions = {
   scrapeInterval: '15s',
   evaluationInterval: '15s',
   groupInterval: '30s',
+  // The scaler freezes scale-down after minutes without a watchdog, so one a minute is plenty.
+  watchdogInterval: '1m',
   // The compose stack mounts alerts/ at /etc/prometheus/alerts, next to prometheus.yml; in the
   // repository and in any --out folder, alerts/ is a sibling of prometheus/.
   ruleFilesDirs: ['alerts', '../alerts'],
@@ -68,7 +72,13 @@ export function resolveOptions(overrides: Partial<GenerateOptions> = {}): Genera
   for (const key of ['serviceAddress', 'alertmanagerAddress', 'prometheusAddress'] as const) {
     if (!ADDRESS.test(options[key])) throw invalid(flagName(key), options[key], 'host:port');
   }
-  for (const key of ['scrapeInterval', 'evaluationInterval', 'groupInterval'] as const) {
+  const durations = [
+    'scrapeInterval',
+    'evaluationInterval',
+    'groupInterval',
+    'watchdogInterval',
+  ] as const;
+  for (const key of durations) {
     if (!DURATION.test(options[key])) {
       throw invalid(flagName(key), options[key], 'a duration such as 15s or 1m');
     }

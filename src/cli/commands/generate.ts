@@ -34,6 +34,7 @@ interface GenerateFlags {
   scrapeInterval?: string;
   evaluationInterval?: string;
   groupInterval?: string;
+  watchdogInterval?: string;
   ruleFilesDir?: string;
   runbookBaseUrl?: string;
   swarmName?: string;
@@ -50,6 +51,7 @@ const DEPLOYMENT_FLAGS: readonly [string, keyof GenerateOptions, string][] = [
   ['--scrape-interval <duration>', 'scrapeInterval', 'Prometheus scrape interval'],
   ['--evaluation-interval <duration>', 'evaluationInterval', 'rule evaluation interval'],
   ['--group-interval <duration>', 'groupInterval', 'Alertmanager group_interval of scaling alerts'],
+  ['--watchdog-interval <duration>', 'watchdogInterval', 'watchdog repeat to the scaler'],
   ['--rule-files-dir <dir>', 'ruleFilesDirs', 'rule folder, relative to prometheus.yml'],
   ['--runbook-base-url <url>', 'runbookBaseUrl', 'base of every runbook_url'],
   ['--swarm-name <name>', 'swarmName', 'value of the swarm label on alerts'],
@@ -115,6 +117,7 @@ function optionsFrom(flags: GenerateFlags): Partial<GenerateOptions> {
     scrapeInterval: flags.scrapeInterval,
     evaluationInterval: flags.evaluationInterval,
     groupInterval: flags.groupInterval,
+    watchdogInterval: flags.watchdogInterval,
     ruleFilesDirs: flags.ruleFilesDir === undefined ? undefined : [flags.ruleFilesDir],
     runbookBaseUrl: flags.runbookBaseUrl,
     swarmName: flags.swarmName,

@@ -26,7 +26,6 @@ const GROUP_WAIT = '1s';
 // The scaler diffs notifications by fingerprint, so a resend every few minutes costs little and
 // recovers a lost notification.
 const REPEAT_INTERVAL = '5m';
-const WATCHDOG_REPEAT_INTERVAL = '1m';
 
 export const alertmanagerConfigStep: GeneratorStep = {
   id: 'alertmanager-config',
@@ -45,8 +44,8 @@ export const alertmanagerConfigStep: GeneratorStep = {
             receiver: RECEIVERS.watchdog,
             matchers: [`alertname="${WATCHDOG_ALERT}"`, swarmMatcher(context)],
             group_wait: '0s',
-            group_interval: WATCHDOG_REPEAT_INTERVAL,
-            repeat_interval: WATCHDOG_REPEAT_INTERVAL,
+            group_interval: context.options.watchdogInterval,
+            repeat_interval: context.options.watchdogInterval,
           },
           { receiver: RECEIVERS.scaler, matchers: [swarmMatcher(context)] },
         ],

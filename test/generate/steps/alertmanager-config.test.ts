@@ -94,6 +94,7 @@ describe('alertmanager-config step', () => {
         serviceAddress: '127.0.0.1:4000',
         webhookCredentialsFile: '/tmp/token',
         groupInterval: '2s',
+        watchdogInterval: '5s',
       },
       [alertmanagerConfigStep],
     );
@@ -102,5 +103,7 @@ describe('alertmanager-config step', () => {
     expect(text).toContain('url: http://127.0.0.1:4000/webhook/alertmanager');
     expect(text).toContain('credentials_file: /tmp/token');
     expect(customParsed.route.group_interval).toBe('2s');
+    expect(customParsed.route.routes[0].repeat_interval).toBe('5s');
+    expect(customParsed.route.routes[0].repeat_interval).toBe('5s');
   });
 });

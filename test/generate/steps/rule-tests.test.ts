@@ -77,6 +77,19 @@ describe('rule-tests step', () => {
     expect(code).not.toBe(0);
   });
 
+  test('query override gets no test and a reason', () => {
+    const overridden = structuredClone(config);
+    overridden.scalingRules[0].measure = { name: 'custom', query: 'sum(my_metric)' };
+    const custom = generate(overridden, {}, [alertRulesStep, ruleTestsStep]);
+    const name = 'SwarmScalerSystemcoreOperationsHigh';
+    expect(custom.untestedAlerts.map((entry) => entry.alert)).toEqual([name]);
+    expect(custom.untestedAlerts[0].reason).toContain('query: override');
+    const paths = custom.files.map((file) => file.path);
+    expect(paths).not.toContain(
+      `${RULE_TESTS_DIR}/swarm-scaler-systemcore-operations-high.test.yml`,
+    );
+  });
+
   test('short evaluation intervals still give passing tests', () => {
     const fast = generate(config, { evaluationInterval: '5s' }, [alertRulesStep, ruleTestsStep]);
     const dir = writeTemp(fast.files);
