@@ -61,7 +61,11 @@ describe('reconcile against a real Alertmanager', () => {
   afterAll(async () => {
     await scaler?.stop();
     await testDb?.drop();
-    alertmanager?.kill('SIGTERM');
+    if (alertmanager && alertmanager.exitCode === null) {
+      const exited = new Promise((resolve) => alertmanager.once('exit', resolve));
+      alertmanager.kill('SIGTERM');
+      await exited;
+    }
     rmSync(workDir, { recursive: true, force: true });
   });
 
