@@ -47,7 +47,7 @@ export function humanizeDuration(value: number): string {
 
 /**
  * Formats a value in a unit the way the generated alert annotations do. Rates get no `/s`
- * suffix, because every rate measure's description already says "per second".
+ * suffix, because every rate measure's description already contains "per second".
  */
 export function humanizeForUnit(value: number, unit: Unit): string {
   switch (unit) {

@@ -53,13 +53,14 @@ export const ruleTestsStep: GeneratorStep = {
 /** Returns the test groups of an alert, or the reason it has none. */
 function buildTests(alert: AlertSpec, options: GenerateOptions): TestGroup[] | string {
   const intervalSeconds = durationSeconds(options.evaluationInterval);
+  // valueAt does not depend on the number of samples, so a short probe finds the firing time.
   const probe: Timing = { intervalSeconds, samples: 2 };
   const firingProbe = buildScenario(alert, 'firing', probe);
   if (!firingProbe) return 'no input series can be derived for its expression (query: override)';
   const fireAt = firingTime(alert, firingProbe, intervalSeconds);
   if (fireAt === undefined) return 'its fixture never crosses the threshold';
-  const endSeconds = fireAt + QUIET_MARGIN_SECONDS;
-  const timing: Timing = { intervalSeconds, samples: endSeconds / intervalSeconds + 2 };
+  const endSeconds = fireAt + Math.ceil(QUIET_MARGIN_SECONDS / intervalSeconds) * intervalSeconds;
+  const timing: Timing = { intervalSeconds, samples: Math.round(endSeconds / intervalSeconds) + 2 };
   const groups: TestGroup[] = [];
   const quiet = buildScenario(alert, 'quiet', timing);
   if (quiet) groups.push(quietGroup(alert, quiet, endSeconds, options));
@@ -90,13 +91,16 @@ function holds(alert: AlertSpec, value: number): boolean {
   // Only firing scenarios are searched, and those of pipeline alerts hold from the first sample.
   if (condition.type === 'pipeline') return true;
   const { op, threshold } = condition;
-  return op === '>'
-    ? value > threshold
-    : op === '>='
-      ? value >= threshold
-      : op === '<'
-        ? value < threshold
-        : value <= threshold;
+  switch (op) {
+    case '>':
+      return value > threshold;
+    case '>=':
+      return value >= threshold;
+    case '<':
+      return value < threshold;
+    case '<=':
+      return value <= threshold;
+  }
 }
 
 function quietGroup(

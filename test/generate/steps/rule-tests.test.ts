@@ -91,7 +91,7 @@ describe('rule-tests step', () => {
   });
 
   test('short evaluation intervals still give passing tests', () => {
-    const fast = generate(config, { evaluationInterval: '5s' }, [alertRulesStep, ruleTestsStep]);
+    const fast = generate(config, { evaluationInterval: '7s' }, [alertRulesStep, ruleTestsStep]);
     const dir = writeTemp(fast.files);
     const files = fast.files.filter((f) => f.path.startsWith(RULE_TESTS_DIR)).map((f) => f.path);
     const { code, output } = runTool('promtool', ['test', 'rules', ...files], dir);
