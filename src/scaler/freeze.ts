@@ -8,8 +8,11 @@ import type { AlertInstance } from './types';
 /** Reason scale-down is frozen. */
 export type FreezeReason = 'exporter_down' | 'watchdog_silent';
 
-/** Default window without a watchdog notification after which scale-down freezes, in seconds. */
-export const DEFAULT_WATCHDOG_WINDOW_SECONDS = 600;
+/**
+ * Default window without a watchdog notification after which scale-down freezes, in seconds:
+ * twice the 1 minute `repeat_interval` of the generated Alertmanager route for the watchdog.
+ */
+export const DEFAULT_WATCHDOG_WINDOW_SECONDS = 120;
 
 /** The freeze state at one instant. */
 export interface FreezeState {

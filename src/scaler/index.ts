@@ -42,7 +42,7 @@ export interface ScalerOptions {
   dryRun?: boolean;
   /** Clock in milliseconds since the epoch (tests pass a fake one). */
   now?: () => number;
-  /** Scale-down freezes when no watchdog notification arrived for this long, in seconds (default 600). */
+  /** Scale-down freezes when no watchdog notification arrived for this long, in seconds (default 120). */
   watchdogWindowSeconds?: number;
 }
 

@@ -1,6 +1,9 @@
 /** The scaler's metrics: the pool gauge and the scaler's own counters, gauges and histogram. */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+/** Store states as the catalogue names them for `swarm_agents` (its `state` label). */
+const GAUGE_STATE: Record<string, string> = { spawning: 'starting', running: 'running', retiring: 'retiring' };
+
 /** Pool rows for the `swarm_agents` gauge, read when Prometheus scrapes. */
 export type PoolCounter = () => Promise<{ category: string; role: string; state: string; count: number }[]>;
 
@@ -27,7 +30,7 @@ export function registerScalerMetrics(registry: Registry, countPool: PoolCounter
       // NOTE: when the store cannot be read, the gauge keeps its last values rather than dropping to zero.
       if (!rows) return;
       this.reset();
-      for (const row of rows) this.set({ category: row.category, role: row.role, state: row.state }, row.count);
+      for (const row of rows) this.set({ category: row.category, role: row.role, state: GAUGE_STATE[row.state] ?? row.state }, row.count);
     },
   });
   return {

@@ -92,6 +92,9 @@ describe('webhook on PostgreSQL', () => {
   test('swarm_agents reports the pool', async () => {
     await waitFor(async () => (await scaler.metric('swarm_agents')) === 22);
     expect(await scaler.metric('swarm_scaler_desired_agents')).toBe(22);
+    const text = await scaler.registry.getSingleMetricAsString('swarm_agents');
+    expect(text).toMatch(/swarm_agents\{category="core_architecture",role="actor-supervisor",state="running"\} 1/);
+    expect(text).not.toMatch(/state="spawning"/);
   });
 
   test('watchdog clears the freeze', async () => {
