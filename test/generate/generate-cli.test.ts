@@ -99,8 +99,10 @@ describe('swarm-scaler generate', () => {
       io,
     );
     expect(code).toBe(0);
+
     const prometheus = readFileSync(path.join(out, 'prometheus', 'prometheus.yml'), 'utf8');
     const alertmanager = readFileSync(path.join(out, 'prometheus', 'alertmanager.yml'), 'utf8');
+
     expect(prometheus).toContain('- 127.0.0.1:4001');
     expect(prometheus).toContain('- 127.0.0.1:4002');
     expect(prometheus).toContain('scrape_interval: 1s');
