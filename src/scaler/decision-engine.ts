@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { SwarmConfig } from '../config/model';
 import type { Logger } from '../log';
-import type { Database, Statement, Transaction } from '../store/database';
+import type { Database, QueryResult, Statement, Transaction } from '../store/database';
 import { writeDecisionStatement, type DecisionWrite } from '../store/decision-writes';
 import {
   loadDecisionState,
@@ -46,7 +46,12 @@ export type Mutation = (
  * Work done before the swarm lock. `isNeeded: false` ends the transaction without a decision
  * (duplicate notifications); `afterLock` statements run right after the lock, before the load.
  */
-export type Prepare = (tx: Transaction) => Promise<{ isNeeded: boolean; afterLock?: Statement[] }>;
+export type Prepare = (tx: Transaction) => Promise<{
+  isNeeded: boolean;
+  afterLock?: Statement[];
+  /** Receives the results of the `afterLock` statements. */
+  onAfterLock?: (results: QueryResult<Record<string, unknown>>[]) => void;
+}>;
 
 const MAX_ATTEMPTS = 3;
 
@@ -84,8 +89,9 @@ export class DecisionEngine {
 
   /**
    * Runs one decision; `mutate` changes the state first, inside the same transaction. `prepare`
-   * runs before the swarm row is locked and may end the transaction early by returning false,
+   * runs before the swarm row is locked and may end the transaction early (`isNeeded: false`),
    * so work that needs no decision (duplicate notifications) does not wait for the lock.
+   * Deadlocks and serialization failures are retried up to MAX_ATTEMPTS times.
    */
   async run(trigger: string, mutate?: Mutation, prepare?: Prepare): Promise<DecisionOutcome> {
     for (let attempt = 1; ; attempt += 1) {
@@ -101,14 +107,12 @@ export class DecisionEngine {
   private async runOnce(trigger: string, mutate?: Mutation, prepare?: Prepare): Promise<DecisionOutcome> {
     const { database, swarm } = this.settings;
     return database.transaction(async (tx) => {
-      let afterLock: Statement[] = [];
-      if (prepare) {
-        const prepared = await prepare(tx);
-        if (!prepared.isNeeded) return { work: { spawns: [], retires: [] } };
-        afterLock = prepared.afterLock ?? [];
-      }
+      const prepared = prepare ? await prepare(tx) : { isNeeded: true };
+      if (!prepared.isNeeded) return { work: { spawns: [], retires: [] } };
+      const afterLock = prepared.afterLock ?? [];
       // Each statement of the batch reads with its own snapshot, so the load reads what the previous holder of the lock committed.
       const results = await tx.batch([lockStatement(swarm), ...afterLock, loadStateStatement(swarm)]);
+      prepared.onAfterLock?.(results.slice(1, 1 + afterLock.length));
       const locked = results[0];
       const loaded = results[results.length - 1];
       const row = parseSwarmRow(locked, swarm);

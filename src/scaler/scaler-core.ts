@@ -8,7 +8,12 @@ import type { AgentSpec, SwarmConfig } from '../config/model';
 import type { Logger } from '../log';
 import type { PoolDriver } from '../pool/driver';
 import type { Database } from '../store/database';
-import { freshNotifications, insertNotificationsStatement, mergeInstancesStatement } from '../store/decision-writes';
+import {
+  freshNotifications,
+  insertAndMergeStatement,
+  insertNotificationsStatement,
+  mergeInstancesStatement,
+} from '../store/decision-writes';
 import {
   appendDecisions,
   countOccupied,
@@ -48,6 +53,11 @@ export interface CoreSettings {
 export type ControlChange = Partial<Pick<SwarmRow, 'paused' | 'dryRun' | 'targetPin'>>;
 
 const HEARTBEAT_FLUSH_MS = 1000;
+const RECENT_KEYS = 10_000;
+
+function notificationKey(row: NotificationRow): string {
+  return `${row.fingerprint}|${row.startsAt}|${row.status}`;
+}
 
 /** Ingests, decides, executes and reconciles for one swarm. */
 export class ScalerCore {
@@ -60,6 +70,8 @@ export class ScalerCore {
   private removeHeartbeatListener?: () => void;
   private readonly heartbeats = new Map<string, number>();
   private readonly ignoredSeen = new Set<string>();
+  /** Notification keys this replica committed recently, in insertion order. */
+  private readonly recentKeys = new Set<string>();
   private isStopped = false;
   private readonly webhookGroups = new GroupCommit<SortedAlerts, number>((group) => this.ingestGroup(group, false));
 
@@ -110,23 +122,42 @@ export class ScalerCore {
     const hasBeat = rows.some(isWatchdogBeat);
     const ignored = group.flatMap((entry) => entry.ignored);
     let fresh: NotificationRow[] = [];
-    const prepare = async (tx: Parameters<Mutation>[0]) => {
-      if (rows.length > 0) {
+    const isLikelyDuplicate = rows.length > 0 && !hasBeat && !resolveMissing && rows.every((row) => this.recentKeys.has(notificationKey(row)));
+    // Likely duplicates (keys this replica committed recently) are inserted before the lock, so a
+    // group that brings nothing new commits without taking it. Other groups insert under the lock,
+    // in the same round trip as the lock and the load, which saves a round trip before a spawn.
+    const prepare: Prepare = async (tx) => {
+      if (isLikelyDuplicate) {
         const [stored] = await tx.batch([insertNotificationsStatement(swarm, rows)]);
         fresh = freshNotifications(stored, rows);
       }
       await this.recordIgnored(tx, ignored, receivedAt);
-      const afterLock = fresh.length > 0 ? [mergeInstancesStatement(swarm, fresh)] : [];
-      return { isNeeded: fresh.length > 0 || hasBeat || resolveMissing, afterLock };
+      if (isLikelyDuplicate) return { isNeeded: fresh.length > 0, afterLock: fresh.length > 0 ? [mergeInstancesStatement(swarm, fresh)] : [] };
+      if (rows.length === 0) return { isNeeded: hasBeat || resolveMissing };
+      return { isNeeded: true, afterLock: [insertAndMergeStatement(swarm, rows)], onAfterLock: ([stored]) => (fresh = freshNotifications(stored, rows)) };
     };
     await this.decide(resolveMissing ? 'api' : 'webhook', async (tx, row) => {
       const isReread = resolveMissing && hasBeat;
       if (isReread) await this.resolveVanished(tx, rows);
-      return { reload: isReread, swarm: hasBeat ? { lastWatchdogAt: Math.max(row.lastWatchdogAt ?? 0, receivedAt) } : undefined };
+      const isNoop = fresh.length === 0 && !hasBeat && !resolveMissing;
+      return { isNoop, reload: isReread, swarm: hasBeat ? { lastWatchdogAt: Math.max(row.lastWatchdogAt ?? 0, receivedAt) } : undefined };
     }, prepare);
-    const notificationKey = (row: NotificationRow) => `${row.fingerprint}|${row.startsAt}|${row.status}`;
+    this.rememberKeys(rows);
     const unclaimed = new Set(fresh.map(notificationKey));
     return group.map((entry) => entry.rows.filter((candidate) => unclaimed.delete(notificationKey(candidate))).length);
+  }
+
+  /** Remembers committed notification keys, oldest dropped first, to spot likely duplicates. */
+  private rememberKeys(rows: NotificationRow[]): void {
+    for (const row of rows) {
+      const key = notificationKey(row);
+      this.recentKeys.delete(key);
+      this.recentKeys.add(key);
+    }
+    for (const key of this.recentKeys) {
+      if (this.recentKeys.size <= RECENT_KEYS) break;
+      this.recentKeys.delete(key);
+    }
   }
 
   /** Firing instances that Alertmanager no longer lists have resolved; a webhook may have been lost. */

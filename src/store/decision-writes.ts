@@ -1,8 +1,8 @@
 /**
- * The two statements on the decision path, each one round trip: storing a group of
- * notifications (with the merge into alert instances), and writing everything a decision
- * changed. Data-modifying CTEs keep the round trips, and so the time the swarm row stays locked,
- * independent of the number of rows.
+ * The statements on the decision path: storing notifications (before or under the swarm lock),
+ * merging them into alert instances, writing everything a decision changed, and recording driver
+ * results. Data-modifying CTEs keep each to one round trip whatever the number of rows, and so
+ * keep the time the swarm row stays locked short.
  */
 import type { AgentState } from '../scaler/types';
 import type { Database, Queryable, QueryResult, Statement } from './database';
@@ -57,6 +57,29 @@ export function insertNotificationsStatement(swarm: string, rows: NotificationRo
        ON CONFLICT (swarm, fingerprint, starts_at, status) DO NOTHING
        RETURNING fingerprint, starts_at, status`,
     params: [swarm, JSON.stringify(records)],
+  };
+}
+
+/**
+ * Builds one statement that inserts notifications and merges the new ones into alert instances,
+ * for a caller that already holds the swarm lock. Read its result with freshNotifications.
+ */
+export function insertAndMergeStatement(swarm: string, rows: NotificationRow[]): Statement {
+  const insert = insertNotificationsStatement(swarm, rows);
+  return {
+    text: `WITH fresh AS (
+       ${insert.text.replace('RETURNING fingerprint, starts_at, status', 'RETURNING fingerprint, starts_at, status, ends_at, rule, kind, direction, labels, annotations, received_at')}),
+     merged AS (
+       INSERT INTO alert_instances (swarm, fingerprint, starts_at, rule, kind, direction, labels, annotations, status, resolved_at)
+       SELECT DISTINCT ON (fingerprint, starts_at) $1::text, fingerprint, starts_at, rule, kind, direction, labels, annotations, status,
+         CASE WHEN status = 'resolved' THEN COALESCE(CASE WHEN ends_at > 'epoch' THEN ends_at END, received_at) END
+       FROM fresh ORDER BY fingerprint, starts_at, (status = 'resolved') DESC
+       ON CONFLICT (swarm, fingerprint, starts_at) DO UPDATE SET
+         status = CASE WHEN EXCLUDED.status = 'resolved' THEN 'resolved' ELSE alert_instances.status END,
+         resolved_at = COALESCE(alert_instances.resolved_at, EXCLUDED.resolved_at)
+       RETURNING 1)
+     SELECT fingerprint, starts_at, status FROM fresh`,
+    params: insert.params,
   };
 }
 
