@@ -35,10 +35,18 @@ const CONFIG = path.join(__dirname, '..', '..', 'ms-framework-swarm.yaml');
 const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DURATION_MS = Number(process.env.BENCH_SCALER_SECONDS ?? 10) * 1000;
 const SPAWN_RULES: [string, string][] = [
-  ['systemcore_operations', 'rule'], ['actor_system_load', 'rule'], ['database_operations', 'rule'],
-  ['transport_throughput', 'rule'], ['error_rate', 'rule'], ['error_scaling', 'error'], ['actor_count', 'framework'],
-  ['database_connections', 'framework'], ['nats_throughput', 'framework'], ['performance-profiler', 'dynamic'],
-  ['memory-optimizer', 'dynamic'], ['deadlock-detector', 'dynamic'],
+  ['systemcore_operations', 'rule'],
+  ['actor_system_load', 'rule'],
+  ['database_operations', 'rule'],
+  ['transport_throughput', 'rule'],
+  ['error_rate', 'rule'],
+  ['error_scaling', 'error'],
+  ['actor_count', 'framework'],
+  ['database_connections', 'framework'],
+  ['nats_throughput', 'framework'],
+  ['performance-profiler', 'dynamic'],
+  ['memory-optimizer', 'dynamic'],
+  ['deadlock-detector', 'dynamic'],
 ];
 const REPLAY_LANES = 8;
 const REPLAY_GROUP = 10;
@@ -72,7 +80,10 @@ class TimingDriver implements PoolDriver {
 
 function benchConfig(): SwarmConfig {
   const config = loadConfig(CONFIG).config;
-  const noCooldown = <T extends { cooldownSeconds: number }>(entry: T) => ({ ...entry, cooldownSeconds: 0 });
+  const noCooldown = <T extends { cooldownSeconds: number }>(entry: T) => ({
+    ...entry,
+    cooldownSeconds: 0,
+  });
   return {
     ...config,
     scalingRules: config.scalingRules.map(noCooldown),
@@ -81,19 +92,50 @@ function benchConfig(): SwarmConfig {
       error: config.triggers.error && noCooldown(config.triggers.error),
       framework: config.triggers.framework.map(noCooldown),
     },
-    scaler: { ...config.scaler, defaultCooldownSeconds: 0, scaleUpStabilizationSeconds: 0, scaleDownStabilizationSeconds: 0, reconcileSchedule: '0 0 1 1 *', heartbeatTtlSeconds: 86_400 },
+    scaler: {
+      ...config.scaler,
+      defaultCooldownSeconds: 0,
+      scaleUpStabilizationSeconds: 0,
+      scaleDownStabilizationSeconds: 0,
+      reconcileSchedule: '0 0 1 1 *',
+      heartbeatTtlSeconds: 86_400,
+    },
   };
 }
 
-function notification(rule: string, kind: string, fingerprint: string, startsAt: string, status: 'firing' | 'resolved') {
+function notification(
+  rule: string,
+  kind: string,
+  fingerprint: string,
+  startsAt: string,
+  status: 'firing' | 'resolved',
+) {
   return {
-    version: '4', groupKey: '{}:{}', status, receiver: 'swarm-scaler', groupLabels: {}, commonLabels: {}, commonAnnotations: {},
+    version: '4',
+    groupKey: '{}:{}',
+    status,
+    receiver: 'swarm-scaler',
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
     externalURL: 'http://127.0.0.1:9093',
-    alerts: [{
-      status, fingerprint, startsAt, endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : new Date().toISOString(),
-      labels: { alertname: `Swarm_${rule}`, scaling_rule: rule, scaling_kind: kind, scaling_direction: 'up', swarm: 'ms-framework' },
-      annotations: {}, generatorURL: '',
-    }],
+    alerts: [
+      {
+        status,
+        fingerprint,
+        startsAt,
+        endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : new Date().toISOString(),
+        labels: {
+          alertname: `Swarm_${rule}`,
+          scaling_rule: rule,
+          scaling_kind: kind,
+          scaling_direction: 'up',
+          swarm: 'ms-framework',
+        },
+        annotations: {},
+        generatorURL: '',
+      },
+    ],
   };
 }
 
@@ -116,15 +158,26 @@ async function drive(url: string, mode: LoadMode): Promise<LoadResult> {
   const post = (body: ReturnType<typeof notification>) =>
     new Promise<void>((resolve, reject) => {
       const text = JSON.stringify(body);
-      const request = http.request(`${url}${WEBHOOK_PATH}`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (response) => {
-        response.resume();
-        response.on('end', () => {
-          requests += 1;
-          if (response.statusCode === 200) notifications += body.alerts.length;
-          else failures += 1;
-          resolve();
-        });
-      });
+      const request = http.request(
+        `${url}${WEBHOOK_PATH}`,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(text),
+          },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => {
+            requests += 1;
+            if (response.statusCode === 200) notifications += body.alerts.length;
+            else failures += 1;
+            resolve();
+          });
+        },
+      );
       request.on('error', reject);
       request.end(text);
     });
@@ -146,12 +199,25 @@ async function drive(url: string, mode: LoadMode): Promise<LoadResult> {
   };
   const replayLane = async () => {
     while (clockMs() < deadline) {
-      const group = sent.length === 0 ? notification('watchdog', 'watchdog', 'watchdog', '2026-01-01T00:00:00Z', 'firing').alerts : Array.from({ length: REPLAY_GROUP }, () => sent[Math.floor(Math.random() * sent.length)]);
-      await post({ ...notification('watchdog', 'watchdog', 'watchdog', '2026-01-01T00:00:00Z', 'firing'), alerts: group });
+      const group =
+        sent.length === 0
+          ? notification('watchdog', 'watchdog', 'watchdog', '2026-01-01T00:00:00Z', 'firing')
+              .alerts
+          : Array.from(
+              { length: REPLAY_GROUP },
+              () => sent[Math.floor(Math.random() * sent.length)],
+            );
+      await post({
+        ...notification('watchdog', 'watchdog', 'watchdog', '2026-01-01T00:00:00Z', 'firing'),
+        alerts: group,
+      });
     }
   };
   const replayLanes = mode === 'saturated' ? REPLAY_LANES : 0;
-  await Promise.all([...SPAWN_RULES.map(spawnLane), ...Array.from({ length: replayLanes }, replayLane)]);
+  await Promise.all([
+    ...SPAWN_RULES.map(spawnLane),
+    ...Array.from({ length: replayLanes }, replayLane),
+  ]);
   agent.destroy();
   return { notifications, requests, failures, seconds: (clockMs() - started) / 1000 };
 }
@@ -159,7 +225,10 @@ async function drive(url: string, mode: LoadMode): Promise<LoadResult> {
 /** Runs `drive` in a child process and returns its result. */
 function driveFromChild(url: string, mode: LoadMode): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, [], { env: { ...process.env, SCALER_BENCH_LOAD_URL: url, SCALER_BENCH_MODE: mode }, stdio: 'inherit' });
+    const child = fork(__filename, [], {
+      env: { ...process.env, SCALER_BENCH_LOAD_URL: url, SCALER_BENCH_MODE: mode },
+      stdio: 'inherit',
+    });
     child.once('message', (message) => resolve(message as LoadResult));
     child.once('error', reject);
     child.once('exit', (code) => {
@@ -170,15 +239,23 @@ function driveFromChild(url: string, mode: LoadMode): Promise<LoadResult> {
 
 if (process.env.SCALER_BENCH_LOAD_URL && process.send) {
   const send = process.send.bind(process);
-  drive(process.env.SCALER_BENCH_LOAD_URL, process.env.SCALER_BENCH_MODE === 'paced' ? 'paced' : 'saturated').then((result) => send(result, () => process.exit(0)), (err: unknown) => {
-    process.stderr.write(`load generator failed: ${String(err)}\n`);
-    process.exit(1);
-  });
+  drive(
+    process.env.SCALER_BENCH_LOAD_URL,
+    process.env.SCALER_BENCH_MODE === 'paced' ? 'paced' : 'saturated',
+  ).then(
+    (result) => send(result, () => process.exit(0)),
+    (err: unknown) => {
+      process.stderr.write(`load generator failed: ${String(err)}\n`);
+      process.exit(1);
+    },
+  );
 }
 
 async function listen(app: Express): Promise<{ url: string; server: Server }> {
   return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }));
+    const server = app.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }),
+    );
   });
 }
 
@@ -215,9 +292,18 @@ async function measureBaseline(): Promise<LoadResult> {
   }
 }
 
-async function measureScaler(databaseUrl: string, mode: LoadMode): Promise<{ load: LoadResult; latenciesMs: number[] }> {
+async function measureScaler(
+  databaseUrl: string,
+  mode: LoadMode,
+): Promise<{ load: LoadResult; latenciesMs: number[] }> {
   const driver = new TimingDriver();
-  const opened = await openScaler({ config: benchConfig(), registry: new Registry(), logger: createLogger({ level: 'silent' }), driver, databaseUrl });
+  const opened = await openScaler({
+    config: benchConfig(),
+    registry: new Registry(),
+    logger: createLogger({ level: 'silent' }),
+    driver,
+    databaseUrl,
+  });
   await opened.service.start();
   const receivedAt = new Map<string, number>();
   const app = express();
@@ -225,7 +311,8 @@ async function measureScaler(databaseUrl: string, mode: LoadMode): Promise<{ loa
   app.post(WEBHOOK_PATH, express.json({ limit: 1024 * 1024 }), (req, _res, next) => {
     const at = clockMs();
     for (const alert of (req.body?.alerts ?? []) as Alert[]) {
-      if (alert.status === 'firing' && !receivedAt.has(alert.fingerprint)) receivedAt.set(alert.fingerprint, at);
+      if (alert.status === 'firing' && !receivedAt.has(alert.fingerprint))
+        receivedAt.set(alert.fingerprint, at);
     }
     next();
   });
@@ -238,7 +325,10 @@ async function measureScaler(databaseUrl: string, mode: LoadMode): Promise<{ loa
       "SELECT agent_id, fingerprint FROM agents WHERE origin = 'alert' AND fingerprint IS NOT NULL",
     );
     const latenciesMs = rows.rows
-      .map((row) => (driver.spawnedAt.get(row.agent_id) ?? NaN) - (receivedAt.get(row.fingerprint) ?? NaN))
+      .map(
+        (row) =>
+          (driver.spawnedAt.get(row.agent_id) ?? NaN) - (receivedAt.get(row.fingerprint) ?? NaN),
+      )
       .filter((value) => Number.isFinite(value));
     return { load, latenciesMs };
   } finally {
@@ -263,17 +353,64 @@ export async function run(): Promise<BenchEntry[]> {
     const rate = saturated.load.notifications / saturated.load.seconds;
     const baselineRate = baseline.notifications / baseline.seconds;
     return [
-      { name: 'scaler_webhook_notifications_per_second', value: Math.round(rate), unit: 'notifications/s', baseline: Math.round(baselineRate), ratio: rate / baselineRate },
-      { name: 'scaler_webhook_requests_per_second', value: Math.round(saturated.load.requests / saturated.load.seconds), unit: 'requests/s', baseline: Math.round(baseline.requests / baseline.seconds) },
-      { name: 'scaler_receipt_to_spawn_p99_saturated', value: percentile(saturated.latenciesMs, 0.99), unit: 'ms' },
-      { name: 'scaler_receipt_to_spawn_p50_saturated', value: percentile(saturated.latenciesMs, 0.5), unit: 'ms' },
-      { name: 'scaler_receipt_to_spawn_p99_paced', value: percentile(paced.latenciesMs, 0.99), unit: 'ms' },
-      { name: 'scaler_receipt_to_spawn_p50_paced', value: percentile(paced.latenciesMs, 0.5), unit: 'ms' },
-      { name: 'scaler_receipt_to_spawn_p90_paced', value: percentile(paced.latenciesMs, 0.9), unit: 'ms' },
-      { name: 'scaler_receipt_to_spawn_p95_paced', value: percentile(paced.latenciesMs, 0.95), unit: 'ms' },
-      { name: 'scaler_paced_notifications_per_second', value: Math.round(paced.load.notifications / paced.load.seconds), unit: 'notifications/s' },
-      { name: 'scaler_spawns_measured', value: saturated.latenciesMs.length + paced.latenciesMs.length, unit: 'spawns' },
-      { name: 'scaler_webhook_failures', value: saturated.load.failures + paced.load.failures, unit: 'requests' },
+      {
+        name: 'scaler_webhook_notifications_per_second',
+        value: Math.round(rate),
+        unit: 'notifications/s',
+        baseline: Math.round(baselineRate),
+        ratio: rate / baselineRate,
+      },
+      {
+        name: 'scaler_webhook_requests_per_second',
+        value: Math.round(saturated.load.requests / saturated.load.seconds),
+        unit: 'requests/s',
+        baseline: Math.round(baseline.requests / baseline.seconds),
+      },
+      {
+        name: 'scaler_receipt_to_spawn_p99_saturated',
+        value: percentile(saturated.latenciesMs, 0.99),
+        unit: 'ms',
+      },
+      {
+        name: 'scaler_receipt_to_spawn_p50_saturated',
+        value: percentile(saturated.latenciesMs, 0.5),
+        unit: 'ms',
+      },
+      {
+        name: 'scaler_receipt_to_spawn_p99_paced',
+        value: percentile(paced.latenciesMs, 0.99),
+        unit: 'ms',
+      },
+      {
+        name: 'scaler_receipt_to_spawn_p50_paced',
+        value: percentile(paced.latenciesMs, 0.5),
+        unit: 'ms',
+      },
+      {
+        name: 'scaler_receipt_to_spawn_p90_paced',
+        value: percentile(paced.latenciesMs, 0.9),
+        unit: 'ms',
+      },
+      {
+        name: 'scaler_receipt_to_spawn_p95_paced',
+        value: percentile(paced.latenciesMs, 0.95),
+        unit: 'ms',
+      },
+      {
+        name: 'scaler_paced_notifications_per_second',
+        value: Math.round(paced.load.notifications / paced.load.seconds),
+        unit: 'notifications/s',
+      },
+      {
+        name: 'scaler_spawns_measured',
+        value: saturated.latenciesMs.length + paced.latenciesMs.length,
+        unit: 'spawns',
+      },
+      {
+        name: 'scaler_webhook_failures',
+        value: saturated.load.failures + paced.load.failures,
+        unit: 'requests',
+      },
     ];
   } finally {
     for (const name of names) await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

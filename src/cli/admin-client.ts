@@ -37,8 +37,14 @@ export class AdminClient {
   ) {
     const headers: Record<string, string> = {};
     if (env.SWARM_SCALER_TOKEN) headers.authorization = `Bearer ${env.SWARM_SCALER_TOKEN}`;
-    else if (env.SWARM_SCALER_BASIC_AUTH) headers.authorization = `Basic ${Buffer.from(env.SWARM_SCALER_BASIC_AUTH).toString('base64')}`;
-    this.http = axios.create({ baseURL: baseUrl, timeout: timeoutMs, headers, validateStatus: () => true });
+    else if (env.SWARM_SCALER_BASIC_AUTH)
+      headers.authorization = `Basic ${Buffer.from(env.SWARM_SCALER_BASIC_AUTH).toString('base64')}`;
+    this.http = axios.create({
+      baseURL: baseUrl,
+      timeout: timeoutMs,
+      headers,
+      validateStatus: () => true,
+    });
   }
 
   /** GETs a path and returns the parsed JSON body. */
@@ -51,7 +57,12 @@ export class AdminClient {
     return this.call<T>('post', path, body);
   }
 
-  private async call<T>(method: 'get' | 'post', path: string, body?: unknown, params?: Record<string, string | number | undefined>): Promise<T> {
+  private async call<T>(
+    method: 'get' | 'post',
+    path: string,
+    body?: unknown,
+    params?: Record<string, string | number | undefined>,
+  ): Promise<T> {
     let response;
     try {
       response = await this.http.request({ method, url: path, data: body, params });
@@ -62,12 +73,26 @@ export class AdminClient {
         { cause: err },
       );
     }
-    const message = typeof response.data?.message === 'string' ? response.data.message : `HTTP ${response.status}`;
+    const message =
+      typeof response.data?.message === 'string'
+        ? response.data.message
+        : `HTTP ${response.status}`;
     if (response.status === 401) {
-      throw new AdminApiError(`the scaler at ${this.baseUrl} rejected the credentials: set SWARM_SCALER_TOKEN or SWARM_SCALER_BASIC_AUTH`, 'unauthorized');
+      throw new AdminApiError(
+        `the scaler at ${this.baseUrl} rejected the credentials: set SWARM_SCALER_TOKEN or SWARM_SCALER_BASIC_AUTH`,
+        'unauthorized',
+      );
     }
-    if (response.status >= 400 && response.status < 500) throw new AdminApiError(`${method.toUpperCase()} ${path} was rejected: ${message}`, 'rejected');
-    if (response.status >= 500) throw new AdminApiError(`${method.toUpperCase()} ${path} failed on the scaler: ${message}`, 'server_error');
+    if (response.status >= 400 && response.status < 500)
+      throw new AdminApiError(
+        `${method.toUpperCase()} ${path} was rejected: ${message}`,
+        'rejected',
+      );
+    if (response.status >= 500)
+      throw new AdminApiError(
+        `${method.toUpperCase()} ${path} failed on the scaler: ${message}`,
+        'server_error',
+      );
     return response.data as T;
   }
 }
@@ -76,7 +101,14 @@ export class AdminClient {
 export interface PoolSummary {
   desired: number;
   actual: number;
-  agents: { id: string; role: string; category: string; state: string; spawnedAt: string; lastHeartbeatAt: string | null }[];
+  agents: {
+    id: string;
+    role: string;
+    category: string;
+    state: string;
+    spawnedAt: string;
+    lastHeartbeatAt: string | null;
+  }[];
   byCategory: Record<string, number>;
   byRole: Record<string, number>;
   frozen: boolean;
@@ -87,7 +119,12 @@ export interface PoolSummary {
 
 /** Formats the pool as one line. */
 export function formatPoolLine(pool: PoolSummary): string {
-  const flags = [pool.paused ? 'paused' : '', pool.frozen ? 'scale-down frozen' : '', pool.dryRun ? 'dry run' : '', pool.targetPin != null ? `pinned at ${pool.targetPin}` : '']
+  const flags = [
+    pool.paused ? 'paused' : '',
+    pool.frozen ? 'scale-down frozen' : '',
+    pool.dryRun ? 'dry run' : '',
+    pool.targetPin != null ? `pinned at ${pool.targetPin}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return `pool ${pool.actual}/${pool.desired} desired${flags ? ` (${flags})` : ''}`;

@@ -22,7 +22,10 @@ export class AlertmanagerError extends Error {
 }
 
 /** Fetches active, unsilenced, uninhibited alerts from `GET /api/v2/alerts`. */
-export async function fetchActiveAlerts(baseUrl: string, timeoutMs = 5000): Promise<IncomingAlert[]> {
+export async function fetchActiveAlerts(
+  baseUrl: string,
+  timeoutMs = 5000,
+): Promise<IncomingAlert[]> {
   const url = new URL('api/v2/alerts', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   url.searchParams.set('active', 'true');
   url.searchParams.set('silenced', 'false');
@@ -31,11 +34,16 @@ export async function fetchActiveAlerts(baseUrl: string, timeoutMs = 5000): Prom
   try {
     body = (await axios.get(url.toString(), { timeout: timeoutMs, responseType: 'json' })).data;
   } catch (err) {
-    throw new AlertmanagerError(`could not read active alerts from Alertmanager: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new AlertmanagerError(
+      `could not read active alerts from Alertmanager: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
   const parsed = apiAlertSchema.safeParse(body);
   if (!parsed.success) {
-    throw new AlertmanagerError(`Alertmanager returned an unexpected alert list: ${parsed.error.issues[0]?.message ?? 'invalid body'}`);
+    throw new AlertmanagerError(
+      `Alertmanager returned an unexpected alert list: ${parsed.error.issues[0]?.message ?? 'invalid body'}`,
+    );
   }
   return parsed.data
     .filter((alert) => alert.status.state === 'active')

@@ -50,8 +50,15 @@ export function requireCredentials(auth: ScalerAuth | undefined): RequestHandler
       next();
       return;
     }
-    const challenge = auth.bearerToken !== undefined ? 'Bearer realm="swarm-scaler"' : 'Basic realm="swarm-scaler"';
+    const challenge =
+      auth.bearerToken !== undefined ? 'Bearer realm="swarm-scaler"' : 'Basic realm="swarm-scaler"';
     res.setHeader('WWW-Authenticate', challenge);
-    res.status(401).json({ error: 'unauthorized', message: 'missing or invalid credentials: send the configured bearer token or basic credentials' });
+    res
+      .status(401)
+      .json({
+        error: 'unauthorized',
+        message:
+          'missing or invalid credentials: send the configured bearer token or basic credentials',
+      });
   };
 }

@@ -104,14 +104,22 @@ export class DecisionEngine {
     }
   }
 
-  private async runOnce(trigger: string, mutate?: Mutation, prepare?: Prepare): Promise<DecisionOutcome> {
+  private async runOnce(
+    trigger: string,
+    mutate?: Mutation,
+    prepare?: Prepare,
+  ): Promise<DecisionOutcome> {
     const { database, swarm } = this.settings;
     return database.transaction(async (tx) => {
       const prepared = prepare ? await prepare(tx) : { isNeeded: true };
       if (!prepared.isNeeded) return { work: { spawns: [], retires: [] } };
       const afterLock = prepared.afterLock ?? [];
       // Each statement of the batch reads with its own snapshot, so the load reads what the previous holder of the lock committed.
-      const results = await tx.batch([lockStatement(swarm), ...afterLock, loadStateStatement(swarm)]);
+      const results = await tx.batch([
+        lockStatement(swarm),
+        ...afterLock,
+        loadStateStatement(swarm),
+      ]);
       prepared.onAfterLock?.(results.slice(1, 1 + afterLock.length));
       const locked = results[0];
       const loaded = results[results.length - 1];
@@ -123,11 +131,21 @@ export class DecisionEngine {
     });
   }
 
-  private async decideLocked(tx: Transaction, trigger: string, controls: SwarmRow, state: DecisionState): Promise<DecisionOutcome> {
+  private async decideLocked(
+    tx: Transaction,
+    trigger: string,
+    controls: SwarmRow,
+    state: DecisionState,
+  ): Promise<DecisionOutcome> {
     const { config, swarm, now: clock } = this.settings;
     const now = clock();
     const { pool, alerts, clocks } = state;
-    const freeze = evaluateFreeze(alerts, controls.lastWatchdogAt, now, this.settings.watchdogWindowSeconds);
+    const freeze = evaluateFreeze(
+      alerts,
+      controls.lastWatchdogAt,
+      now,
+      this.settings.watchdogWindowSeconds,
+    );
     const plan = decide(config, {
       now,
       pool,
@@ -136,32 +154,71 @@ export class DecisionEngine {
       controls: { paused: controls.paused, targetPin: controls.targetPin, frozen: freeze.frozen },
     });
     const write: DecisionWrite = {
-      at: now, agents: [], retiring: [], adopt: [], instances: [], clocks: [], transitions: [],
+      at: now,
+      agents: [],
+      retiring: [],
+      adopt: [],
+      instances: [],
+      clocks: [],
+      transitions: [],
       decisions: this.freezeDecisions(controls, freeze, now),
       swarm: { ...controls, frozen: freeze.frozen },
     };
-    const work = controls.dryRun ? this.recordDryRun(plan, now, write.decisions) : this.planWrites(plan, pool, alerts, write);
+    const work = controls.dryRun
+      ? this.recordDryRun(plan, now, write.decisions)
+      : this.planWrites(plan, pool, alerts, write);
     await tx.batch([writeDecisionStatement(swarm, this.settings.replica, write)], { commit: true });
     this.countDecisions(write.decisions);
     this.settings.metrics.desiredAgents.set(plan.desired);
     this.settings.metrics.frozen.set(freeze.frozen ? 1 : 0);
     this.settings.metrics.paused.set(controls.paused ? 1 : 0);
     if (work.spawns.length + work.retires.length > 0) {
-      this.settings.logger.info({ trigger, spawn: work.spawns.length, retire: work.retires.length, desired: plan.desired }, 'scaling decision');
+      this.settings.logger.info(
+        { trigger, spawn: work.spawns.length, retire: work.retires.length, desired: plan.desired },
+        'scaling decision',
+      );
     }
     return { plan, freeze, work };
   }
 
   private freezeDecisions(controls: SwarmRow, freeze: FreezeState, now: number): DecisionRow[] {
     if (controls.frozen === freeze.frozen) return [];
-    this.settings.logger.warn({ frozen: freeze.frozen, reason: freeze.reason }, 'scale-down freeze changed');
-    return [{ at: now, rule: 'pipeline', action: freeze.frozen ? 'freeze' : 'unfreeze', outcome: 'applied', reason: freeze.reason }];
+    this.settings.logger.warn(
+      { frozen: freeze.frozen, reason: freeze.reason },
+      'scale-down freeze changed',
+    );
+    return [
+      {
+        at: now,
+        rule: 'pipeline',
+        action: freeze.frozen ? 'freeze' : 'unfreeze',
+        outcome: 'applied',
+        reason: freeze.reason,
+      },
+    ];
   }
 
   private recordDryRun(plan: Plan, now: number, decisions: DecisionRow[]): CommittedWork {
     const entries: DecisionRow[] = [
-      ...plan.spawn.map((step) => ({ at: now, rule: step.rule, action: 'spawn', outcome: 'dry_run', reason: step.cause, role: step.role, category: step.category })),
-      ...plan.retire.map((step) => ({ at: now, rule: step.rule, action: 'retire', outcome: 'dry_run', reason: step.cause, agentId: step.agentId, role: step.role, category: step.category })),
+      ...plan.spawn.map((step) => ({
+        at: now,
+        rule: step.rule,
+        action: 'spawn',
+        outcome: 'dry_run',
+        reason: step.cause,
+        role: step.role,
+        category: step.category,
+      })),
+      ...plan.retire.map((step) => ({
+        at: now,
+        rule: step.rule,
+        action: 'retire',
+        outcome: 'dry_run',
+        reason: step.cause,
+        agentId: step.agentId,
+        role: step.role,
+        category: step.category,
+      })),
     ];
     const signature = JSON.stringify(entries.map(({ at: _at, ...rest }) => rest));
     if (signature !== this.lastDryRunSignature) decisions.push(...entries);
@@ -170,7 +227,12 @@ export class DecisionEngine {
   }
 
   /** Fills `write` with the plan's changes and returns the driver calls to make after commit. */
-  private planWrites(plan: Plan, pool: PoolAgent[], alerts: AlertInstance[], write: DecisionWrite): CommittedWork {
+  private planWrites(
+    plan: Plan,
+    pool: PoolAgent[],
+    alerts: AlertInstance[],
+    write: DecisionWrite,
+  ): CommittedWork {
     const { swarm } = this.settings;
     const now = write.at;
     const byKey = new Map(alerts.map((alert) => [instanceKey(alert), alert]));
@@ -181,10 +243,29 @@ export class DecisionEngine {
       const agentId = `${step.role}-${randomBytes(4).toString('hex')}`;
       occupied += 1;
       write.transitions.push({ agentId, from: null, to: 'spawning', poolSize: occupied });
-      write.decisions.push({ at: now, rule: step.rule, action: 'spawn', outcome: 'applied', reason: step.cause, agentId, role: step.role, category: step.category, fingerprint: owner?.fingerprint, startsAt: owner?.startsAt });
+      write.decisions.push({
+        at: now,
+        rule: step.rule,
+        action: 'spawn',
+        outcome: 'applied',
+        reason: step.cause,
+        agentId,
+        role: step.role,
+        category: step.category,
+        fingerprint: owner?.fingerprint,
+        startsAt: owner?.startsAt,
+      });
       return {
-        agentId, role: step.role, category: step.category, origin: step.origin, rule: step.origin === 'alert' ? step.rule : undefined,
-        fingerprint: owner?.fingerprint, startsAt: owner?.startsAt, idempotencyKey: `${swarm}:${agentId}`, spawnedAt: now, spec: step.spec,
+        agentId,
+        role: step.role,
+        category: step.category,
+        origin: step.origin,
+        rule: step.origin === 'alert' ? step.rule : undefined,
+        fingerprint: owner?.fingerprint,
+        startsAt: owner?.startsAt,
+        idempotencyKey: `${swarm}:${agentId}`,
+        spawnedAt: now,
+        spec: step.spec,
       };
     });
     write.agents.push(...spawns);
@@ -193,27 +274,63 @@ export class DecisionEngine {
       const previous = pool.find((agent) => agent.agentId === step.agentId)?.state ?? 'running';
       const owner = step.instanceKey ? byKey.get(step.instanceKey) : undefined;
       write.retiring.push(step.agentId);
-      write.transitions.push({ agentId: step.agentId, from: previous, to: 'retiring', poolSize: occupied });
-      write.decisions.push({ at: now, rule: step.rule, action: 'retire', outcome: 'applied', reason: step.cause, agentId: step.agentId, role: step.role, category: step.category, fingerprint: owner?.fingerprint, startsAt: owner?.startsAt });
+      write.transitions.push({
+        agentId: step.agentId,
+        from: previous,
+        to: 'retiring',
+        poolSize: occupied,
+      });
+      write.decisions.push({
+        at: now,
+        rule: step.rule,
+        action: 'retire',
+        outcome: 'applied',
+        reason: step.cause,
+        agentId: step.agentId,
+        role: step.role,
+        category: step.category,
+        fingerprint: owner?.fingerprint,
+        startsAt: owner?.startsAt,
+      });
     }
 
     for (const handover of plan.adopt) {
       const owner = byKey.get(handover.instanceKey);
       if (!owner) continue;
-      write.adopt.push({ agentId: handover.agentId, fingerprint: owner.fingerprint, startsAt: owner.startsAt });
-      write.decisions.push({ at: now, rule: owner.rule, action: 'adopt', outcome: 'applied', agentId: handover.agentId, fingerprint: owner.fingerprint, startsAt: owner.startsAt });
+      write.adopt.push({
+        agentId: handover.agentId,
+        fingerprint: owner.fingerprint,
+        startsAt: owner.startsAt,
+      });
+      write.decisions.push({
+        at: now,
+        rule: owner.rule,
+        action: 'adopt',
+        outcome: 'applied',
+        agentId: handover.agentId,
+        fingerprint: owner.fingerprint,
+        startsAt: owner.startsAt,
+      });
     }
 
     this.planInstanceWrites(plan, byKey, write);
     write.clocks.push(...plan.clockRules);
-    return { spawns, retires: plan.retire.map((step) => ({ agentId: step.agentId, rule: step.rule })) };
+    return {
+      spawns,
+      retires: plan.retire.map((step) => ({ agentId: step.agentId, rule: step.rule })),
+    };
   }
 
-  private planInstanceWrites(plan: Plan, byKey: Map<string, AlertInstance>, write: DecisionWrite): void {
+  private planInstanceWrites(
+    plan: Plan,
+    byKey: Map<string, AlertInstance>,
+    write: DecisionWrite,
+  ): void {
     const now = write.at;
     type Change = Omit<InstanceChange, 'fingerprint' | 'startsAt'>;
     const changes = new Map<string, Change>();
-    const merge = (key: string, change: Change) => changes.set(key, { ...changes.get(key), ...change });
+    const merge = (key: string, change: Change) =>
+      changes.set(key, { ...changes.get(key), ...change });
     for (const update of plan.instances) {
       merge(update.key, {
         ...(update.actedAt !== undefined ? { actedAt: update.actedAt } : {}),
@@ -223,24 +340,48 @@ export class DecisionEngine {
     }
     for (const skip of plan.skipped) {
       const owner = skip.instanceKey ? byKey.get(skip.instanceKey) : undefined;
-      const signature = owner ? `${skip.instanceKey}|${skip.reason}` : `${skip.rule}|${skip.role}|${skip.reason}`;
-      const isRepeat = owner ? owner.lastSkip === skip.reason || changes.get(skip.instanceKey ?? '')?.lastSkip === skip.reason : this.loggedSkips.has(signature);
+      const signature = owner
+        ? `${skip.instanceKey}|${skip.reason}`
+        : `${skip.rule}|${skip.role}|${skip.reason}`;
+      const isRepeat = owner
+        ? owner.lastSkip === skip.reason ||
+          changes.get(skip.instanceKey ?? '')?.lastSkip === skip.reason
+        : this.loggedSkips.has(signature);
       if (isRepeat) continue;
       if (owner) merge(instanceKey(owner), { lastSkip: skip.reason });
       else this.loggedSkips.add(signature);
       this.settings.metrics.skippedSteps.inc({ reason: skip.reason });
-      write.decisions.push({ at: now, rule: skip.rule, action: 'skip', outcome: 'skipped', reason: skip.reason, role: skip.role, fingerprint: owner?.fingerprint, startsAt: owner?.startsAt, dueAt: skip.dueAt });
+      write.decisions.push({
+        at: now,
+        rule: skip.rule,
+        action: 'skip',
+        outcome: 'skipped',
+        reason: skip.reason,
+        role: skip.role,
+        fingerprint: owner?.fingerprint,
+        startsAt: owner?.startsAt,
+        dueAt: skip.dueAt,
+      });
     }
     if (plan.skipped.length === 0) this.loggedSkips.clear();
     for (const [key, change] of changes) {
       const owner = byKey.get(key);
-      if (owner) write.instances.push({ fingerprint: owner.fingerprint, startsAt: owner.startsAt, ...change });
+      if (owner)
+        write.instances.push({
+          fingerprint: owner.fingerprint,
+          startsAt: owner.startsAt,
+          ...change,
+        });
     }
   }
 
   private countDecisions(decisions: DecisionRow[]): void {
     for (const row of decisions) {
-      this.settings.metrics.decisions.inc({ rule: row.rule, action: row.action, outcome: row.outcome });
+      this.settings.metrics.decisions.inc({
+        rule: row.rule,
+        action: row.action,
+        outcome: row.outcome,
+      });
     }
   }
 }

@@ -76,11 +76,23 @@ export async function openScaler(options: ScalerOptions): Promise<OpenedScaler> 
   const watchdogWindowSeconds = options.watchdogWindowSeconds ?? DEFAULT_WATCHDOG_WINDOW_SECONDS;
   const replica = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
-  const database: Database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  const database: Database = await openDatabase({
+    databaseUrl: options.databaseUrl,
+    dataDir: options.dataDir,
+  });
   await migrate(database, (message) => logger.debug({ migration: message }, 'migration'));
   const metrics = registerScalerMetrics(options.registry, () => countPool(database, swarm));
   const core = new ScalerCore({
-    database, config, driver, logger, metrics, swarm, replica, now, watchdogWindowSeconds, alertmanagerUrl: options.alertmanagerUrl,
+    database,
+    config,
+    driver,
+    logger,
+    metrics,
+    swarm,
+    replica,
+    now,
+    watchdogWindowSeconds,
+    alertmanagerUrl: options.alertmanagerUrl,
   });
   let isStarted = false;
 
@@ -101,7 +113,10 @@ export async function openScaler(options: ScalerOptions): Promise<OpenedScaler> 
     async start() {
       await core.start(options.dryRun);
       isStarted = true;
-      logger.info({ replica, store: database.kind, dryRun: options.dryRun ?? false }, 'scaler started');
+      logger.info(
+        { replica, store: database.kind, dryRun: options.dryRun ?? false },
+        'scaler started',
+      );
     },
     async stop() {
       isStarted = false;
@@ -115,7 +130,12 @@ export async function openScaler(options: ScalerOptions): Promise<OpenedScaler> 
 }
 
 async function countPool(database: Database, swarm: string) {
-  const result = await database.query<{ category: string; role: string; state: string; count: unknown }>(
+  const result = await database.query<{
+    category: string;
+    role: string;
+    state: string;
+    count: unknown;
+  }>(
     `SELECT category, role, state, count(*) AS count FROM agents
      WHERE swarm = $1 AND state IN ('spawning', 'running', 'retiring') GROUP BY category, role, state`,
     [swarm],

@@ -25,14 +25,25 @@ export interface PoolShape {
 export type TaskPriority = 'critical' | 'high' | 'normal' | 'low';
 
 const PRIORITY_ALIASES: Record<string, TaskPriority> = {
-  critical: 'critical', p0: 'critical', '0': 'critical',
-  high: 'high', p1: 'high', '1': 'high',
-  normal: 'normal', medium: 'normal', p2: 'normal', '2': 'normal',
-  low: 'low', p3: 'low', '3': 'low',
+  critical: 'critical',
+  p0: 'critical',
+  '0': 'critical',
+  high: 'high',
+  p1: 'high',
+  '1': 'high',
+  normal: 'normal',
+  medium: 'normal',
+  p2: 'normal',
+  '2': 'normal',
+  low: 'low',
+  p3: 'low',
+  '3': 'low',
 };
 
 /** Reads the priority of an alert's pending tasks; unknown or absent values are `normal`. */
-export function taskPriority(instance: Pick<AlertInstance, 'labels' | 'annotations'>): TaskPriority {
+export function taskPriority(
+  instance: Pick<AlertInstance, 'labels' | 'annotations'>,
+): TaskPriority {
   const raw = instance.labels.priority ?? instance.annotations.priority ?? '';
   return PRIORITY_ALIASES[raw.trim().toLowerCase()] ?? 'normal';
 }
@@ -50,13 +61,20 @@ export function requestedRoles(
     case 'error':
       return fromResolved(config.triggers.error?.spawn);
     case 'framework':
-      return fromResolved(config.triggers.framework.find((entry) => entry.name === instance.rule)?.spawn);
+      return fromResolved(
+        config.triggers.framework.find((entry) => entry.name === instance.rule)?.spawn,
+      );
     case 'dynamic':
       return dynamicRole(instance.rule, config);
     case 'event':
       return eventRoles(instance.rule, config);
     case 'cpu':
-      return pickFromSequence(sequence, config.triggers.cpu?.agentsPerTrigger ?? 0, shape.roleCounts, shape.categoryFree);
+      return pickFromSequence(
+        sequence,
+        config.triggers.cpu?.agentsPerTrigger ?? 0,
+        shape.roleCounts,
+        shape.categoryFree,
+      );
     case 'queue':
       return queueRoles(instance, config, sequence, shape);
     default:
@@ -66,7 +84,11 @@ export function requestedRoles(
 
 /** Maps each entry of a spawn list to one agent, even where two names resolved to the same role. */
 function fromResolved(roles: ResolvedRole[] | undefined): RoleSlot[] {
-  return (roles ?? []).map((entry) => ({ role: entry.role, category: entry.category, spec: entry.spec }));
+  return (roles ?? []).map((entry) => ({
+    role: entry.role,
+    category: entry.category,
+    spec: entry.spec,
+  }));
 }
 
 function dynamicRole(agentId: string, config: SwarmConfig): RoleSlot[] {
@@ -86,15 +108,24 @@ function eventRoles(event: string, config: SwarmConfig): RoleSlot[] {
   );
 }
 
-function queueRoles(instance: AlertInstance, config: SwarmConfig, sequence: RoleSlot[], shape: PoolShape): RoleSlot[] {
+function queueRoles(
+  instance: AlertInstance,
+  config: SwarmConfig,
+  sequence: RoleSlot[],
+  shape: PoolShape,
+): RoleSlot[] {
   const queue = config.triggers.queue;
   if (!queue) return [];
-  if (!queue.priorityAware) return pickFromSequence(sequence, queue.scaleUpAgents, shape.roleCounts, shape.categoryFree);
+  if (!queue.priorityAware)
+    return pickFromSequence(sequence, queue.scaleUpAgents, shape.roleCounts, shape.categoryFree);
   const preferred = taskTypeSlots(instance, sequence);
   const firstCategory = config.categories.find((category) => !category.dynamic)?.name;
   const isUrgent = ['critical', 'high'].includes(taskPriority(instance));
   const ordered = isUrgent
-    ? [...sequence.filter((slot) => slot.category === firstCategory), ...sequence.filter((slot) => slot.category !== firstCategory)]
+    ? [
+        ...sequence.filter((slot) => slot.category === firstCategory),
+        ...sequence.filter((slot) => slot.category !== firstCategory),
+      ]
     : sequence;
   const free = new Map(shape.categoryFree);
   const picks: RoleSlot[] = [];
@@ -105,16 +136,25 @@ function queueRoles(instance: AlertInstance, config: SwarmConfig, sequence: Role
     free.set(slot.category, slotsLeft - 1);
     picks.push(slot);
   }
-  const rest = pickFromSequence(ordered, queue.scaleUpAgents - picks.length, shape.roleCounts, free);
+  const rest = pickFromSequence(
+    ordered,
+    queue.scaleUpAgents - picks.length,
+    shape.roleCounts,
+    free,
+  );
   return [...picks, ...rest];
 }
 
 function taskTypeSlots(instance: AlertInstance, sequence: RoleSlot[]): RoleSlot[] {
-  const taskType = (instance.labels.task_type ?? instance.annotations.task_type ?? '').trim().toLowerCase();
+  const taskType = (instance.labels.task_type ?? instance.annotations.task_type ?? '')
+    .trim()
+    .toLowerCase();
   if (!taskType) return [];
   const matches = new Map<string, RoleSlot>();
   for (const slot of sequence) {
-    const isMatch = slot.role === taskType || slot.spec.capabilities.some((cap) => cap.toLowerCase() === taskType);
+    const isMatch =
+      slot.role === taskType ||
+      slot.spec.capabilities.some((cap) => cap.toLowerCase() === taskType);
     if (isMatch && !matches.has(slot.role)) matches.set(slot.role, slot);
   }
   return [...matches.values()];

@@ -2,10 +2,16 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Store states as the catalogue names them for `swarm_agents` (its `state` label). */
-const GAUGE_STATE: Record<string, string> = { spawning: 'starting', running: 'running', retiring: 'retiring' };
+const GAUGE_STATE: Record<string, string> = {
+  spawning: 'starting',
+  running: 'running',
+  retiring: 'retiring',
+};
 
 /** Pool rows for the `swarm_agents` gauge, read when Prometheus scrapes. */
-export type PoolCounter = () => Promise<{ category: string; role: string; state: string; count: number }[]>;
+export type PoolCounter = () => Promise<
+  { category: string; role: string; state: string; count: number }[]
+>;
 
 /** The metrics the scaler updates. */
 export interface ScalerMetrics {
@@ -30,7 +36,11 @@ export function registerScalerMetrics(registry: Registry, countPool: PoolCounter
       // NOTE: when the store cannot be read, the gauge keeps its last values rather than dropping to zero.
       if (!rows) return;
       this.reset();
-      for (const row of rows) this.set({ category: row.category, role: row.role, state: GAUGE_STATE[row.state] ?? row.state }, row.count);
+      for (const row of rows)
+        this.set(
+          { category: row.category, role: row.role, state: GAUGE_STATE[row.state] ?? row.state },
+          row.count,
+        );
     },
   });
   return {

@@ -49,7 +49,12 @@ export function sortAlerts(
   for (const alert of alerts) {
     const lookup = lookupTarget(alert.labels, config, swarm);
     if ('ignored' in lookup) {
-      ignored.push({ fingerprint: alert.fingerprint, reason: lookup.ignored, rule: lookup.rule, kind: lookup.kind });
+      ignored.push({
+        fingerprint: alert.fingerprint,
+        reason: lookup.ignored,
+        rule: lookup.rule,
+        kind: lookup.kind,
+      });
       continue;
     }
     const endsAt = alert.endsAt === undefined ? undefined : toMillis(alert.endsAt);

@@ -36,7 +36,15 @@ export function decide(config: SwarmConfig, input: PolicyInput): Plan {
 }
 
 class PlanBuilder {
-  private readonly plan: Plan = { spawn: [], retire: [], skipped: [], instances: [], clockRules: [], adopt: [], desired: 0 };
+  private readonly plan: Plan = {
+    spawn: [],
+    retire: [],
+    skipped: [],
+    instances: [],
+    clockRules: [],
+    adopt: [],
+    desired: 0,
+  };
   private readonly tally: PoolTally;
   private readonly sequence: RoleSlot[];
   /** Live agents (not retiring) per alert instance key, kept in step with the plan. */
@@ -51,7 +59,9 @@ class PlanBuilder {
   ) {
     this.tally = new PoolTally(config, input.pool);
     this.sequence = fillSequence(config);
-    this.open = [...input.alerts].sort((a, b) => a.startsAt - b.startsAt || a.fingerprint.localeCompare(b.fingerprint));
+    this.open = [...input.alerts].sort(
+      (a, b) => a.startsAt - b.startsAt || a.fingerprint.localeCompare(b.fingerprint),
+    );
     for (const agent of input.pool) {
       if (agent.state === 'retiring' || !agent.instanceKey) continue;
       const list = this.owned.get(agent.instanceKey) ?? [];
@@ -83,13 +93,16 @@ class PlanBuilder {
   /** Resolved instances that never acted, and pipeline alerts once resolved, need nothing more. */
   private completeIdleInstances(): void {
     for (const alert of this.open) {
-      const isIdle = alert.status === 'resolved' && (!ACTING_KINDS.has(alert.kind) || !alert.actedAt);
+      const isIdle =
+        alert.status === 'resolved' && (!ACTING_KINDS.has(alert.kind) || !alert.actedAt);
       if (isIdle) this.plan.instances.push({ key: instanceKey(alert), completed: true });
     }
   }
 
   private actionable(): AlertInstance[] {
-    return this.open.filter((alert) => alert.status === 'firing' && !alert.actedAt && ACTING_KINDS.has(alert.kind));
+    return this.open.filter(
+      (alert) => alert.status === 'firing' && !alert.actedAt && ACTING_KINDS.has(alert.kind),
+    );
   }
 
   private skipActionable(reason: SkipReason): void {
@@ -98,8 +111,11 @@ class PlanBuilder {
 
   private convergeBase(): void {
     const wanted = new Map<string, RoleSlot[]>();
-    for (const slot of baseComposition(this.config)) wanted.set(slot.role, [...(wanted.get(slot.role) ?? []), slot]);
-    const baseAgents = this.input.pool.filter((agent) => agent.origin === 'base' && agent.state !== 'retiring');
+    for (const slot of baseComposition(this.config))
+      wanted.set(slot.role, [...(wanted.get(slot.role) ?? []), slot]);
+    const baseAgents = this.input.pool.filter(
+      (agent) => agent.origin === 'base' && agent.state !== 'retiring',
+    );
     for (const [role, slots] of wanted) {
       const running = baseAgents.filter((agent) => agent.role === role).length;
       for (const slot of slots.slice(running)) this.trySpawn(slot, 'base', 'base', 'base');
@@ -158,7 +174,8 @@ class PlanBuilder {
   /** Hands an agent of a resolved instance of the same rule to `alert`, so no agent churns. */
   private adopt(alert: AlertInstance, slot: RoleSlot): boolean {
     for (const previous of this.open) {
-      if (previous.rule !== alert.rule || previous.status !== 'resolved' || !previous.actedAt) continue;
+      if (previous.rule !== alert.rule || previous.status !== 'resolved' || !previous.actedAt)
+        continue;
       const agents = this.owned.get(instanceKey(previous)) ?? [];
       const index = agents.findIndex((agent) => agent.role === slot.role);
       if (index < 0) continue;
@@ -166,7 +183,8 @@ class PlanBuilder {
       const key = instanceKey(alert);
       this.owned.set(key, [...(this.owned.get(key) ?? []), agent]);
       this.plan.adopt.push({ agentId: agent.agentId, instanceKey: key });
-      if (agents.length === 0) this.plan.instances.push({ key: instanceKey(previous), completed: true });
+      if (agents.length === 0)
+        this.plan.instances.push({ key: instanceKey(previous), completed: true });
       return true;
     }
     return false;
@@ -203,7 +221,13 @@ class PlanBuilder {
       const stableAt = (alert.resolvedAt ?? this.input.now) + stabilizationMs;
       const coolAt = this.lastAction(alert.rule) + cooldownSeconds(alert, this.config) * 1000;
       if (this.input.now < Math.max(stableAt, coolAt)) {
-        this.skip(alert.rule, stableAt >= coolAt ? 'stabilization' : 'cooldown', alert, undefined, Math.max(stableAt, coolAt));
+        this.skip(
+          alert.rule,
+          stableAt >= coolAt ? 'stabilization' : 'cooldown',
+          alert,
+          undefined,
+          Math.max(stableAt, coolAt),
+        );
         continue;
       }
       if (this.input.controls.frozen) {
@@ -224,7 +248,13 @@ class PlanBuilder {
       const stableAt = alert.startsAt + stabilizationMs;
       const coolAt = this.lastAction(alert.rule) + cooldownSeconds(alert, this.config) * 1000;
       if (this.input.now < Math.max(stableAt, coolAt)) {
-        this.skip(alert.rule, stableAt >= coolAt ? 'stabilization' : 'cooldown', alert, undefined, Math.max(stableAt, coolAt));
+        this.skip(
+          alert.rule,
+          stableAt >= coolAt ? 'stabilization' : 'cooldown',
+          alert,
+          undefined,
+          Math.max(stableAt, coolAt),
+        );
         continue;
       }
       if (this.input.controls.frozen) {
@@ -232,7 +262,10 @@ class PlanBuilder {
         continue;
       }
       const candidates = newestFirst(
-        this.input.pool.filter((agent) => agent.rule === alert.rule && agent.origin === 'alert' && agent.state !== 'retiring'),
+        this.input.pool.filter(
+          (agent) =>
+            agent.rule === alert.rule && agent.origin === 'alert' && agent.state !== 'retiring',
+        ),
       ).slice(0, this.config.triggers.cpu?.agentsPerTrigger ?? 0);
       const retired = this.retireAll(candidates, alert.rule, 'scale_down', alert);
       this.shrinkGrants(candidates.slice(0, retired));
@@ -261,8 +294,10 @@ class PlanBuilder {
     for (const agent of newestFirst(this.input.pool)) {
       if (agent.state === 'retiring') continue;
       if (agent.origin === 'manual') this.retire(agent, 'manual', 'surplus');
-      const isOrphan = agent.origin === 'alert' && (!agent.instanceKey || !openKeys.has(agent.instanceKey));
-      if (isOrphan && !this.input.controls.frozen) this.retire(agent, agent.rule ?? 'unknown', 'surplus');
+      const isOrphan =
+        agent.origin === 'alert' && (!agent.instanceKey || !openKeys.has(agent.instanceKey));
+      if (isOrphan && !this.input.controls.frozen)
+        this.retire(agent, agent.rule ?? 'unknown', 'surplus');
     }
   }
 
@@ -270,20 +305,35 @@ class PlanBuilder {
     const { minAgents, maxAgents } = this.config.autoScale;
     const target = Math.min(maxAgents, Math.max(minAgents, pin));
     if (this.tally.live < target) {
-      const picks = pickFromSequence(this.sequence, target - this.tally.live, this.tally.shape().roleCounts, this.tally.shape().categoryFree);
+      const picks = pickFromSequence(
+        this.sequence,
+        target - this.tally.live,
+        this.tally.shape().roleCounts,
+        this.tally.shape().categoryFree,
+      );
       for (const slot of picks) this.trySpawn(slot, 'manual', 'pin', 'manual');
       if (picks.length < target - this.tally.live) this.skip('manual', 'at_max');
       return;
     }
     const live = this.input.pool.filter((agent) => agent.state !== 'retiring');
-    const order = [...newestFirst(live.filter((a) => a.origin === 'manual')), ...newestFirst(live.filter((a) => a.origin === 'alert')), ...newestFirst(live.filter((a) => a.origin === 'base'))];
+    const order = [
+      ...newestFirst(live.filter((a) => a.origin === 'manual')),
+      ...newestFirst(live.filter((a) => a.origin === 'alert')),
+      ...newestFirst(live.filter((a) => a.origin === 'base')),
+    ];
     for (const agent of order) {
       if (this.tally.live <= target) break;
       this.retire(agent, 'manual', 'pin');
     }
   }
 
-  private trySpawn(slot: RoleSlot, origin: PoolAgent['origin'], cause: Plan['spawn'][number]['cause'], rule: string, key?: string): SkipReason | undefined {
+  private trySpawn(
+    slot: RoleSlot,
+    origin: PoolAgent['origin'],
+    cause: Plan['spawn'][number]['cause'],
+    rule: string,
+    key?: string,
+  ): SkipReason | undefined {
     const block = this.tally.blockReason(slot.category);
     if (block) {
       if (origin === 'base') this.skip(rule, block, undefined, slot.role);
@@ -294,7 +344,12 @@ class PlanBuilder {
     return undefined;
   }
 
-  private retireAll(agents: PoolAgent[], rule: string, cause: RetireCause, alert: AlertInstance): number {
+  private retireAll(
+    agents: PoolAgent[],
+    rule: string,
+    cause: RetireCause,
+    alert: AlertInstance,
+  ): number {
     let retired = 0;
     for (const agent of agents) {
       if (!this.tally.canRetire()) {
@@ -308,32 +363,62 @@ class PlanBuilder {
   }
 
   private retire(agent: PoolAgent, rule: string, cause: RetireCause): void {
-    if (!this.tally.canRetire() || this.plan.retire.some((step) => step.agentId === agent.agentId)) return;
+    if (!this.tally.canRetire() || this.plan.retire.some((step) => step.agentId === agent.agentId))
+      return;
     this.tally.retire(agent);
-    this.plan.retire.push({ agentId: agent.agentId, role: agent.role, category: agent.category, rule, cause, instanceKey: agent.instanceKey });
+    this.plan.retire.push({
+      agentId: agent.agentId,
+      role: agent.role,
+      category: agent.category,
+      rule,
+      cause,
+      instanceKey: agent.instanceKey,
+    });
   }
 
   private upWait(alert: AlertInstance): { reason: SkipReason; dueAt: number } | undefined {
     const coolAt = this.lastAction(alert.rule) + cooldownSeconds(alert, this.config) * 1000;
-    const stableAt = (this.input.clocks[clockKey(alert.rule, 'up')] ?? -Infinity) + this.config.scaler.scaleUpStabilizationSeconds * 1000;
+    const stableAt =
+      (this.input.clocks[clockKey(alert.rule, 'up')] ?? -Infinity) +
+      this.config.scaler.scaleUpStabilizationSeconds * 1000;
     if (this.input.now >= Math.max(coolAt, stableAt)) return undefined;
-    return { reason: coolAt >= stableAt ? 'cooldown' : 'stabilization', dueAt: Math.max(coolAt, stableAt) };
+    return {
+      reason: coolAt >= stableAt ? 'cooldown' : 'stabilization',
+      dueAt: Math.max(coolAt, stableAt),
+    };
   }
 
   private lastAction(rule: string): number {
     const { clocks } = this.input;
-    return Math.max(clocks[clockKey(rule, 'up')] ?? -Infinity, clocks[clockKey(rule, 'down')] ?? -Infinity);
+    return Math.max(
+      clocks[clockKey(rule, 'up')] ?? -Infinity,
+      clocks[clockKey(rule, 'down')] ?? -Infinity,
+    );
   }
 
-  private skip(rule: string, reason: SkipReason, alert?: AlertInstance, role?: string, dueAt?: number): void {
-    this.plan.skipped.push({ rule, reason, instanceKey: alert ? instanceKey(alert) : undefined, role, dueAt });
+  private skip(
+    rule: string,
+    reason: SkipReason,
+    alert?: AlertInstance,
+    role?: string,
+    dueAt?: number,
+  ): void {
+    this.plan.skipped.push({
+      rule,
+      reason,
+      instanceKey: alert ? instanceKey(alert) : undefined,
+      role,
+      dueAt,
+    });
     if (dueAt !== undefined) this.plan.nextDueAt = Math.min(this.plan.nextDueAt ?? Infinity, dueAt);
   }
 
   private desiredSize(): number {
     const { minAgents, maxAgents } = this.config.autoScale;
     const { targetPin } = this.input.controls;
-    const acted = new Map(this.plan.instances.filter((u) => u.granted).map((u) => [u.key, u.granted?.length ?? 0]));
+    const acted = new Map(
+      this.plan.instances.filter((u) => u.granted).map((u) => [u.key, u.granted?.length ?? 0]),
+    );
     for (const [key, granted] of this.grants) acted.set(key, granted.length);
     let desired = targetPin ?? baseComposition(this.config).length;
     if (targetPin === null) {
@@ -347,5 +432,7 @@ class PlanBuilder {
 }
 
 function newestFirst(agents: PoolAgent[]): PoolAgent[] {
-  return [...agents].sort((a, b) => b.spawnedAt - a.spawnedAt || b.agentId.localeCompare(a.agentId));
+  return [...agents].sort(
+    (a, b) => b.spawnedAt - a.spawnedAt || b.agentId.localeCompare(a.agentId),
+  );
 }

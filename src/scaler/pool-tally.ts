@@ -54,7 +54,8 @@ export class PoolTally {
   /** Records a planned retirement; the slot stays occupied until the runtime acknowledges it. */
   retire(agent: Pick<PoolAgent, 'role' | 'origin' | 'rule'>): void {
     this.liveTotal -= 1;
-    if (isFilled(agent.origin, agent.rule)) this.filledByRole.set(agent.role, (this.filledByRole.get(agent.role) ?? 1) - 1);
+    if (isFilled(agent.origin, agent.rule))
+      this.filledByRole.set(agent.role, (this.filledByRole.get(agent.role) ?? 1) - 1);
   }
 
   /** Running roles and free slots, for picking roles from the fill sequence. */

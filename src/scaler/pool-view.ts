@@ -10,7 +10,14 @@ import { instanceKey } from './types';
 export interface PoolView {
   desired: number;
   actual: number;
-  agents: { id: string; role: string; category: string; state: string; spawnedAt: string; lastHeartbeatAt: string | null }[];
+  agents: {
+    id: string;
+    role: string;
+    category: string;
+    state: string;
+    spawnedAt: string;
+    lastHeartbeatAt: string | null;
+  }[];
   byCategory: Record<string, number>;
   byRole: Record<string, number>;
   frozen: boolean;
@@ -53,11 +60,18 @@ export async function readPoolView(
     pool,
     alerts,
     clocks,
-    controls: { paused: controls?.paused ?? false, targetPin: controls?.targetPin ?? null, frozen: freeze.frozen },
+    controls: {
+      paused: controls?.paused ?? false,
+      targetPin: controls?.targetPin ?? null,
+      frozen: freeze.frozen,
+    },
   });
   const live = pool.filter((agent) => agent.state !== 'retiring');
   const count = (key: (agent: (typeof live)[number]) => string) =>
-    live.reduce<Record<string, number>>((totals, agent) => ({ ...totals, [key(agent)]: (totals[key(agent)] ?? 0) + 1 }), {});
+    live.reduce<Record<string, number>>(
+      (totals, agent) => ({ ...totals, [key(agent)]: (totals[key(agent)] ?? 0) + 1 }),
+      {},
+    );
   return {
     desired: plan.desired,
     actual: live.length,

@@ -15,7 +15,9 @@ import type { RoleSlot } from './types';
 export function fillSequence(config: SwarmConfig, categories?: AgentCategory[]): RoleSlot[] {
   const eligible = (categories ?? config.categories)
     .map((category, index) => ({ category, index }))
-    .filter(({ category }) => !category.dynamic && category.agents.length > 0 && category.capacity > 0)
+    .filter(
+      ({ category }) => !category.dynamic && category.agents.length > 0 && category.capacity > 0,
+    )
     .sort((a, b) => b.category.capacity - a.category.capacity || a.index - b.index)
     .map(({ category }) => category);
   const sequence: RoleSlot[] = [];
@@ -28,7 +30,8 @@ export function fillSequence(config: SwarmConfig, categories?: AgentCategory[]):
   const longest = Math.max(0, ...eligible.map((category) => category.agents.length));
   for (let round = 0; round < longest; round += 1) {
     for (const category of eligible) {
-      if (round < category.agents.length && (taken.get(category.name) ?? 0) < category.capacity) add(category, round);
+      if (round < category.agents.length && (taken.get(category.name) ?? 0) < category.capacity)
+        add(category, round);
     }
   }
   for (;;) {

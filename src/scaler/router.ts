@@ -3,7 +3,12 @@
  * only 5xx responses, so a notification gets 2xx only once it is committed, and 503 when the store
  * cannot be reached. Input errors get 4xx and store nothing.
  */
-import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type Request,
+  type Response,
+  type Router,
+} from 'express';
 import { z } from 'zod';
 
 import { WEBHOOK_PATH } from '../catalog/alert-contract';
@@ -45,7 +50,13 @@ export function createScalerRouter(settings: RouterSettings): Router {
     const parsed = parseWebhookPayload(req.body);
     if ('issues' in parsed) {
       settings.logger.info({ issues: parsed.issues }, 'webhook payload rejected');
-      res.status(400).json({ error: 'invalid_payload', message: 'the body is not an Alertmanager webhook payload (version 4)', issues: parsed.issues });
+      res
+        .status(400)
+        .json({
+          error: 'invalid_payload',
+          message: 'the body is not an Alertmanager webhook payload (version 4)',
+          issues: parsed.issues,
+        });
       return;
     }
     const core = requireCore(settings, res);
@@ -65,7 +76,12 @@ export function createScalerRouter(settings: RouterSettings): Router {
   router.get('/api/v1/decisions', guard, async (req, res) => {
     const query = decisionsQuery.safeParse(req.query);
     if (!query.success) {
-      res.status(400).json({ error: 'invalid_query', issues: query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+      res
+        .status(400)
+        .json({
+          error: 'invalid_query',
+          issues: query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        });
       return;
     }
     const decisions = await settings.readDecisions(query.data);
@@ -76,31 +92,62 @@ export function createScalerRouter(settings: RouterSettings): Router {
 
   router.post('/api/v1/scale', guard, express.json({ limit: 4096 }), async (req, res) => {
     const { min, max } = settings.bounds;
-    const body = z.object({ target: z.number().int().min(min).max(max).nullable() }).safeParse(req.body);
+    const body = z
+      .object({ target: z.number().int().min(min).max(max).nullable() })
+      .safeParse(req.body);
     if (!body.success) {
-      res.status(400).json({ error: 'invalid_target', message: `expected {"target": N} with N between ${min} and ${max} (min_agents and max_agents), or {"target": null} to unpin` });
+      res
+        .status(400)
+        .json({
+          error: 'invalid_target',
+          message: `expected {"target": N} with N between ${min} and ${max} (min_agents and max_agents), or {"target": null} to unpin`,
+        });
       return;
     }
-    await control(settings, res, { targetPin: body.data.target }, body.data.target === null ? 'unpin' : 'pin');
+    await control(
+      settings,
+      res,
+      { targetPin: body.data.target },
+      body.data.target === null ? 'unpin' : 'pin',
+    );
   });
 
-  router.post('/api/v1/pause', guard, async (_req, res) => control(settings, res, { paused: true }, 'pause'));
-  router.post('/api/v1/resume', guard, async (_req, res) => control(settings, res, { paused: false, targetPin: null }, 'resume'));
+  router.post('/api/v1/pause', guard, async (_req, res) =>
+    control(settings, res, { paused: true }, 'pause'),
+  );
+  router.post('/api/v1/resume', guard, async (_req, res) =>
+    control(settings, res, { paused: false, targetPin: null }, 'resume'),
+  );
 
   router.post('/api/v1/dry-run', guard, express.json({ limit: 4096 }), async (req, res) => {
     const body = z.object({ enabled: z.boolean() }).safeParse(req.body);
     if (!body.success) {
-      res.status(400).json({ error: 'invalid_body', message: 'expected {"enabled": true} or {"enabled": false}' });
+      res
+        .status(400)
+        .json({
+          error: 'invalid_body',
+          message: 'expected {"enabled": true} or {"enabled": false}',
+        });
       return;
     }
-    await control(settings, res, { dryRun: body.data.enabled }, body.data.enabled ? 'dry_run_on' : 'dry_run_off');
+    await control(
+      settings,
+      res,
+      { dryRun: body.data.enabled },
+      body.data.enabled ? 'dry_run_on' : 'dry_run_off',
+    );
   });
 
   router.use(handleErrors(settings.logger));
   return router;
 }
 
-async function control(settings: RouterSettings, res: Response, change: Parameters<ScalerCore['control']>[0], action: string): Promise<void> {
+async function control(
+  settings: RouterSettings,
+  res: Response,
+  change: Parameters<ScalerCore['control']>[0],
+  action: string,
+): Promise<void> {
   const core = requireCore(settings, res);
   if (!core) return;
   await core.control(change, action);
@@ -110,7 +157,11 @@ async function control(settings: RouterSettings, res: Response, change: Paramete
 
 function requireCore(settings: RouterSettings, res: Response): ScalerCore | undefined {
   const core = settings.core();
-  if (!core) res.status(503).setHeader('Retry-After', '5').json({ error: 'not_ready', message: 'the scaler is starting; retry shortly' });
+  if (!core)
+    res
+      .status(503)
+      .setHeader('Retry-After', '5')
+      .json({ error: 'not_ready', message: 'the scaler is starting; retry shortly' });
   return core;
 }
 
@@ -123,17 +174,40 @@ function countStatus(metrics: ScalerMetrics) {
 
 function handleErrors(logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
-    const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
+    const type =
+      typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
     if (type === 'entity.too.large') {
-      res.status(413).json({ error: 'payload_too_large', message: 'the body is larger than the configured limit (maxBodyBytes)' });
-    } else if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
-      res.status(400).json({ error: 'invalid_json', message: `the body is not valid JSON: ${(err as Error).message}` });
+      res
+        .status(413)
+        .json({
+          error: 'payload_too_large',
+          message: 'the body is larger than the configured limit (maxBodyBytes)',
+        });
+    } else if (
+      type === 'entity.parse.failed' ||
+      type === 'encoding.unsupported' ||
+      type === 'charset.unsupported'
+    ) {
+      res
+        .status(400)
+        .json({
+          error: 'invalid_json',
+          message: `the body is not valid JSON: ${(err as Error).message}`,
+        });
     } else if (err instanceof StoreError && err.retryable) {
       logger.warn({ err }, 'store unavailable; responding 503');
-      res.status(503).setHeader('Retry-After', '5').json({ error: 'store_unavailable', message: 'the decision could not be made durable; retry later' });
+      res
+        .status(503)
+        .setHeader('Retry-After', '5')
+        .json({
+          error: 'store_unavailable',
+          message: 'the decision could not be made durable; retry later',
+        });
     } else {
       logger.error({ err }, 'request failed');
-      res.status(500).json({ error: 'internal_error', message: 'the request failed; see the scaler log' });
+      res
+        .status(500)
+        .json({ error: 'internal_error', message: 'the request failed; see the scaler log' });
     }
   };
 }

@@ -29,10 +29,21 @@ import {
   type SwarmRow,
 } from '../store/scaler-repository';
 import { fetchActiveAlerts } from './alertmanager-client';
-import { DecisionEngine, type DecisionOutcome, type Mutation, type Prepare } from './decision-engine';
+import {
+  DecisionEngine,
+  type DecisionOutcome,
+  type Mutation,
+  type Prepare,
+} from './decision-engine';
 import type { ScalerMetrics } from './metrics';
 import { GroupCommit } from './group-commit';
-import { isWatchdogBeat, sortAlerts, type IgnoredAlert, type IncomingAlert, type SortedAlerts } from './notifications';
+import {
+  isWatchdogBeat,
+  sortAlerts,
+  type IgnoredAlert,
+  type IncomingAlert,
+  type SortedAlerts,
+} from './notifications';
 import { PlanExecutor } from './plan-executor';
 
 /** Settings of the core. */
@@ -73,7 +84,9 @@ export class ScalerCore {
   /** Notification keys this replica committed recently, in insertion order. */
   private readonly recentKeys = new Set<string>();
   private isStopped = false;
-  private readonly webhookGroups = new GroupCommit<SortedAlerts, number>((group) => this.ingestGroup(group, false));
+  private readonly webhookGroups = new GroupCommit<SortedAlerts, number>((group) =>
+    this.ingestGroup(group, false),
+  );
 
   constructor(private readonly settings: CoreSettings) {
     this.engine = new DecisionEngine(settings);
@@ -84,12 +97,21 @@ export class ScalerCore {
   async start(initialDryRun?: boolean): Promise<void> {
     const { database, swarm, driver } = this.settings;
     await ensureSwarm(database, swarm);
-    this.removeHeartbeatListener = driver.onHeartbeat((beat) => this.heartbeats.set(beat.agentId, beat.at));
+    this.removeHeartbeatListener = driver.onHeartbeat((beat) =>
+      this.heartbeats.set(beat.agentId, beat.at),
+    );
     await this.restore();
-    await this.decide('start', initialDryRun === undefined ? undefined : async () => ({ swarm: { dryRun: initialDryRun } }));
+    await this.decide(
+      'start',
+      initialDryRun === undefined ? undefined : async () => ({ swarm: { dryRun: initialDryRun } }),
+    );
     this.flushTimer = setInterval(() => void this.flushHeartbeats(), HEARTBEAT_FLUSH_MS);
     this.flushTimer.unref();
-    this.cronTask = cron.schedule(this.settings.config.scaler.reconcileSchedule, () => this.reconcileSafely(), { noOverlap: true });
+    this.cronTask = cron.schedule(
+      this.settings.config.scaler.reconcileSchedule,
+      () => this.reconcileSafely(),
+      { noOverlap: true },
+    );
   }
 
   /** Stops timers and waits for driver calls in flight. */
@@ -107,10 +129,17 @@ export class ScalerCore {
    * Stores alerts and decides; resolves once the decision is committed. Webhook calls are grouped
    * into shared transactions (see GroupCommit); the reconcile loop's re-read runs on its own.
    */
-  async ingest(alerts: IncomingAlert[], source: 'webhook' | 'api', resolveMissing = false): Promise<{ stored: number; ignored: IgnoredAlert[] }> {
+  async ingest(
+    alerts: IncomingAlert[],
+    source: 'webhook' | 'api',
+    resolveMissing = false,
+  ): Promise<{ stored: number; ignored: IgnoredAlert[] }> {
     const { config, swarm, now } = this.settings;
     const sorted = sortAlerts(alerts, config, swarm, source, now());
-    const stored = source === 'webhook' ? await this.webhookGroups.submit(sorted) : (await this.ingestGroup([sorted], resolveMissing))[0];
+    const stored =
+      source === 'webhook'
+        ? await this.webhookGroups.submit(sorted)
+        : (await this.ingestGroup([sorted], resolveMissing))[0];
     return { stored, ignored: sorted.ignored };
   }
 
@@ -122,7 +151,11 @@ export class ScalerCore {
     const hasBeat = rows.some(isWatchdogBeat);
     const ignored = group.flatMap((entry) => entry.ignored);
     let fresh: NotificationRow[] = [];
-    const isLikelyDuplicate = rows.length > 0 && !hasBeat && !resolveMissing && rows.every((row) => this.recentKeys.has(notificationKey(row)));
+    const isLikelyDuplicate =
+      rows.length > 0 &&
+      !hasBeat &&
+      !resolveMissing &&
+      rows.every((row) => this.recentKeys.has(notificationKey(row)));
     // Likely duplicates (keys this replica committed recently) are inserted before the lock, so a
     // group that brings nothing new commits without taking it. Other groups insert under the lock,
     // in the same round trip as the lock and the load, which saves a round trip before a spawn.
@@ -132,19 +165,40 @@ export class ScalerCore {
         fresh = freshNotifications(stored, rows);
       }
       await this.recordIgnored(tx, ignored, receivedAt);
-      if (isLikelyDuplicate) return { isNeeded: fresh.length > 0, afterLock: fresh.length > 0 ? [mergeInstancesStatement(swarm, fresh)] : [] };
+      if (isLikelyDuplicate)
+        return {
+          isNeeded: fresh.length > 0,
+          afterLock: fresh.length > 0 ? [mergeInstancesStatement(swarm, fresh)] : [],
+        };
       if (rows.length === 0) return { isNeeded: hasBeat || resolveMissing };
-      return { isNeeded: true, afterLock: [insertAndMergeStatement(swarm, rows)], onAfterLock: ([stored]) => (fresh = freshNotifications(stored, rows)) };
+      return {
+        isNeeded: true,
+        afterLock: [insertAndMergeStatement(swarm, rows)],
+        onAfterLock: ([stored]) => (fresh = freshNotifications(stored, rows)),
+      };
     };
-    await this.decide(resolveMissing ? 'api' : 'webhook', async (tx, row) => {
-      const isReread = resolveMissing && hasBeat;
-      if (isReread) await this.resolveVanished(tx, rows);
-      const isNoop = fresh.length === 0 && !hasBeat && !resolveMissing;
-      return { isNoop, reload: isReread, swarm: hasBeat ? { lastWatchdogAt: Math.max(row.lastWatchdogAt ?? 0, receivedAt) } : undefined };
-    }, prepare);
+    await this.decide(
+      resolveMissing ? 'api' : 'webhook',
+      async (tx, row) => {
+        const isReread = resolveMissing && hasBeat;
+        if (isReread) await this.resolveVanished(tx, rows);
+        const isNoop = fresh.length === 0 && !hasBeat && !resolveMissing;
+        return {
+          isNoop,
+          reload: isReread,
+          swarm: hasBeat
+            ? { lastWatchdogAt: Math.max(row.lastWatchdogAt ?? 0, receivedAt) }
+            : undefined,
+        };
+      },
+      prepare,
+    );
     this.rememberKeys(rows);
     const unclaimed = new Set(fresh.map(notificationKey));
-    return group.map((entry) => entry.rows.filter((candidate) => unclaimed.delete(notificationKey(candidate))).length);
+    return group.map(
+      (entry) =>
+        entry.rows.filter((candidate) => unclaimed.delete(notificationKey(candidate))).length,
+    );
   }
 
   /** Remembers committed notification keys, oldest dropped first, to spot likely duplicates. */
@@ -161,25 +215,49 @@ export class ScalerCore {
   }
 
   /** Firing instances that Alertmanager no longer lists have resolved; a webhook may have been lost. */
-  private async resolveVanished(tx: Parameters<Mutation>[0], active: { fingerprint: string; startsAt: number }[]): Promise<void> {
+  private async resolveVanished(
+    tx: Parameters<Mutation>[0],
+    active: { fingerprint: string; startsAt: number }[],
+  ): Promise<void> {
     const at = this.settings.now();
     const listed = new Set(active.map((row) => `${row.fingerprint}|${row.startsAt}`));
     const open = await loadOpenAlerts(tx, this.settings.swarm);
-    const vanished = open.filter((alert) => alert.status === 'firing' && !listed.has(`${alert.fingerprint}|${alert.startsAt}`));
+    const vanished = open.filter(
+      (alert) => alert.status === 'firing' && !listed.has(`${alert.fingerprint}|${alert.startsAt}`),
+    );
     await resolveInstances(tx, this.settings.swarm, vanished, at);
   }
 
-  private async recordIgnored(tx: Parameters<Mutation>[0], ignored: IgnoredAlert[], at: number): Promise<void> {
-    const fresh = ignored.filter((alert) => !this.ignoredSeen.has(`${alert.fingerprint}|${alert.reason}`));
+  private async recordIgnored(
+    tx: Parameters<Mutation>[0],
+    ignored: IgnoredAlert[],
+    at: number,
+  ): Promise<void> {
+    const fresh = ignored.filter(
+      (alert) => !this.ignoredSeen.has(`${alert.fingerprint}|${alert.reason}`),
+    );
     for (const alert of fresh) this.ignoredSeen.add(`${alert.fingerprint}|${alert.reason}`);
     if (fresh.length === 0) return;
     this.settings.logger.info({ ignored: fresh.map((alert) => ({ ...alert })) }, 'alerts ignored');
-    for (const alert of fresh) this.settings.metrics.decisions.inc({ rule: 'unknown', action: 'ignore', outcome: 'ignored' });
+    for (const alert of fresh)
+      this.settings.metrics.decisions.inc({
+        rule: 'unknown',
+        action: 'ignore',
+        outcome: 'ignored',
+      });
     await appendDecisions(
       tx,
       this.settings.swarm,
       this.settings.replica,
-      fresh.map((alert) => ({ at, rule: alert.rule ?? '', action: 'ignore', outcome: 'ignored', reason: alert.reason, fingerprint: alert.fingerprint, detail: { kind: alert.kind ?? null } })),
+      fresh.map((alert) => ({
+        at,
+        rule: alert.rule ?? '',
+        action: 'ignore',
+        outcome: 'ignored',
+        reason: alert.reason,
+        fingerprint: alert.fingerprint,
+        detail: { kind: alert.kind ?? null },
+      })),
     );
   }
 
@@ -187,7 +265,13 @@ export class ScalerCore {
   async control(change: ControlChange, action: string): Promise<DecisionOutcome> {
     return this.decide(action, async (tx) => {
       await appendDecisions(tx, this.settings.swarm, this.settings.replica, [
-        { at: this.settings.now(), rule: 'operator', action, outcome: 'applied', detail: { ...change } },
+        {
+          at: this.settings.now(),
+          rule: 'operator',
+          action,
+          outcome: 'applied',
+          detail: { ...change },
+        },
       ]);
       return { swarm: change };
     });
@@ -208,13 +292,20 @@ export class ScalerCore {
     const delayMs = Math.min(Math.max(0, dueAt - this.settings.now()) + 5, 2 ** 31 - 1);
     this.dueTimer = setTimeout(() => {
       this.dueAt = Infinity;
-      this.decide('timer').catch((err: unknown) => this.settings.logger.warn({ err }, 'deferred decision failed; the reconcile loop retries it'));
+      this.decide('timer').catch((err: unknown) =>
+        this.settings.logger.warn(
+          { err },
+          'deferred decision failed; the reconcile loop retries it',
+        ),
+      );
     }, delayMs);
     this.dueTimer.unref();
   }
 
   private reconcileSafely(): Promise<void> {
-    return this.reconcile().catch((err: unknown) => this.settings.logger.warn({ err }, 'reconcile failed; retrying on the next schedule'));
+    return this.reconcile().catch((err: unknown) =>
+      this.settings.logger.warn({ err }, 'reconcile failed; retrying on the next schedule'),
+    );
   }
 
   /**
@@ -245,14 +336,34 @@ export class ScalerCore {
       const running = await loadAgentsByState(tx, swarm, ['running']);
       for (const agent of running) {
         if (Math.max(agent.spawnedAt, agent.lastHeartbeatAt ?? 0) >= cutoff) continue;
-        if (await moveAgent(tx, agent.agentId, ['running'], 'lost', now())) lost.push(agent.agentId);
+        if (await moveAgent(tx, agent.agentId, ['running'], 'lost', now()))
+          lost.push(agent.agentId);
         await appendDecisions(tx, swarm, this.settings.replica, [
-          { at: now(), rule: agent.rule ?? agent.origin, action: 'retire', outcome: 'applied', reason: 'heartbeat_lost', agentId: agent.agentId, role: agent.role, category: agent.category },
+          {
+            at: now(),
+            rule: agent.rule ?? agent.origin,
+            action: 'retire',
+            outcome: 'applied',
+            reason: 'heartbeat_lost',
+            agentId: agent.agentId,
+            role: agent.role,
+            category: agent.category,
+          },
         ]);
       }
       if (lost.length > 0) {
         const poolSize = await countOccupied(tx, swarm);
-        await recordTransitions(tx, swarm, now(), lost.map((agentId) => ({ agentId, from: 'running' as const, to: 'lost' as const, poolSize })));
+        await recordTransitions(
+          tx,
+          swarm,
+          now(),
+          lost.map((agentId) => ({
+            agentId,
+            from: 'running' as const,
+            to: 'lost' as const,
+            poolSize,
+          })),
+        );
       }
       return { isNoop: true };
     });
@@ -274,19 +385,33 @@ export class ScalerCore {
     const { database, swarm } = this.settings;
     const alive = await loadAgentsByState(database, swarm, ['spawning', 'running']);
     const retiring = await loadAgentsByState(database, swarm, ['retiring']);
-    const spawns = alive.map((agent) => ({ ...agent, spec: this.specOf(agent.role, agent.category) }));
+    const spawns = alive.map((agent) => ({
+      ...agent,
+      spec: this.specOf(agent.role, agent.category),
+    }));
     await this.executor.execute({
       spawns: spawns.map((agent) => ({ ...agent, startsAt: undefined })),
-      retires: retiring.map((agent) => ({ agentId: agent.agentId, rule: agent.rule ?? agent.origin })),
+      retires: retiring.map((agent) => ({
+        agentId: agent.agentId,
+        rule: agent.rule ?? agent.origin,
+      })),
     });
-    if (alive.length + retiring.length > 0) this.settings.logger.info({ restored: alive.length, retiring: retiring.length }, 'pool restored from the store');
+    if (alive.length + retiring.length > 0)
+      this.settings.logger.info(
+        { restored: alive.length, retiring: retiring.length },
+        'pool restored from the store',
+      );
   }
 
   private specOf(role: string, category: string): AgentSpec {
     const { config } = this.settings;
-    const known = config.categories.flatMap((entry) => entry.agents).find((agent) => agent.id === role);
+    const known = config.categories
+      .flatMap((entry) => entry.agents)
+      .find((agent) => agent.id === role);
     const resolved = config.roles.find((entry) => entry.role === role)?.spec;
-    return known ?? resolved ?? { id: role, category, capabilities: [], autoSpawnOn: [], knowledge: {} };
+    return (
+      known ?? resolved ?? { id: role, category, capabilities: [], autoSpawnOn: [], knowledge: {} }
+    );
   }
 
   /** Writes buffered heartbeats to the store. */

@@ -45,7 +45,9 @@ export interface PayloadIssue {
 }
 
 /** Validates a parsed JSON body; returns the payload or the list of problems. */
-export function parseWebhookPayload(body: unknown): { payload: WebhookPayload } | { issues: PayloadIssue[] } {
+export function parseWebhookPayload(
+  body: unknown,
+): { payload: WebhookPayload } | { issues: PayloadIssue[] } {
   const result = webhookPayloadSchema.safeParse(body);
   if (result.success) return { payload: result.data };
   return {

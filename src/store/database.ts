@@ -30,12 +30,18 @@ export interface Transaction extends Queryable {
    * query protocol, with parameters inlined as escaped literals), and returns each one's rows.
    * With `commit`, the transaction ends in the same round trip.
    */
-  batch(statements: Statement[], options?: { commit?: boolean }): Promise<QueryResult<Record<string, unknown>>[]>;
+  batch(
+    statements: Statement[],
+    options?: { commit?: boolean },
+  ): Promise<QueryResult<Record<string, unknown>>[]>;
 }
 
 /** The client shape node-pg-migrate drives: `query` with or without parameters. */
 export interface MigrationClient {
-  query(text: string | { text: string; values?: unknown[] }, values?: unknown[]): Promise<QueryResult<unknown>>;
+  query(
+    text: string | { text: string; values?: unknown[] },
+    values?: unknown[],
+  ): Promise<QueryResult<unknown>>;
 }
 
 /** An open database. */
@@ -68,5 +74,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 /** Rejects a call on a database that was closed. */
 export function closedError(kind: string): StoreError {
-  return new StoreError(`the ${kind} database is closed: start the scaler again`, 'store_unavailable', true);
+  return new StoreError(
+    `the ${kind} database is closed: start the scaler again`,
+    'store_unavailable',
+    true,
+  );
 }

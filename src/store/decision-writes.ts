@@ -7,7 +7,13 @@
 import type { AgentState } from '../scaler/types';
 import type { Database, Queryable, QueryResult, Statement } from './database';
 import { fromTimestamp, toTimestamp } from './rows';
-import type { DecisionRow, InstanceChange, NewAgentRow, NotificationRow, SwarmRow } from './scaler-repository';
+import type {
+  DecisionRow,
+  InstanceChange,
+  NewAgentRow,
+  NotificationRow,
+  SwarmRow,
+} from './scaler-repository';
 
 /** Everything one decision writes. */
 export interface DecisionWrite {
@@ -24,7 +30,11 @@ export interface DecisionWrite {
 }
 
 /** Stores notifications and merges the new ones into alert instances; returns the new ones. */
-export async function storeNotifications(tx: Queryable, swarm: string, rows: NotificationRow[]): Promise<NotificationRow[]> {
+export async function storeNotifications(
+  tx: Queryable,
+  swarm: string,
+  rows: NotificationRow[],
+): Promise<NotificationRow[]> {
   if (rows.length === 0) return [];
   const insert = insertNotificationsStatement(swarm, rows);
   const fresh = freshNotifications(await tx.query(insert.text, insert.params), rows);
@@ -41,11 +51,24 @@ export async function storeNotifications(tx: Queryable, swarm: string, rows: Not
  */
 export function insertNotificationsStatement(swarm: string, rows: NotificationRow[]): Statement {
   const records = [...rows]
-    .sort((a, b) => a.fingerprint.localeCompare(b.fingerprint) || a.startsAt - b.startsAt || a.status.localeCompare(b.status))
+    .sort(
+      (a, b) =>
+        a.fingerprint.localeCompare(b.fingerprint) ||
+        a.startsAt - b.startsAt ||
+        a.status.localeCompare(b.status),
+    )
     .map((row) => ({
-      fingerprint: row.fingerprint, starts_at: toTimestamp(row.startsAt), status: row.status, ends_at: toTimestamp(row.endsAt),
-      rule: row.rule, kind: row.kind, direction: row.direction, labels: row.labels, annotations: row.annotations,
-      source: row.source, received_at: toTimestamp(row.receivedAt),
+      fingerprint: row.fingerprint,
+      starts_at: toTimestamp(row.startsAt),
+      status: row.status,
+      ends_at: toTimestamp(row.endsAt),
+      rule: row.rule,
+      kind: row.kind,
+      direction: row.direction,
+      labels: row.labels,
+      annotations: row.annotations,
+      source: row.source,
+      received_at: toTimestamp(row.receivedAt),
     }));
   return {
     text: `INSERT INTO notifications (swarm, fingerprint, starts_at, status, ends_at, rule, kind, direction, labels, annotations, source, received_at)
@@ -90,8 +113,15 @@ export function insertAndMergeStatement(swarm: string, rows: NotificationRow[]):
  */
 export function mergeInstancesStatement(swarm: string, fresh: NotificationRow[]): Statement {
   const records = fresh.map((row) => ({
-    fingerprint: row.fingerprint, starts_at: toTimestamp(row.startsAt), status: row.status, ends_at: toTimestamp(row.endsAt),
-    rule: row.rule, kind: row.kind, direction: row.direction, labels: row.labels, annotations: row.annotations,
+    fingerprint: row.fingerprint,
+    starts_at: toTimestamp(row.startsAt),
+    status: row.status,
+    ends_at: toTimestamp(row.endsAt),
+    rule: row.rule,
+    kind: row.kind,
+    direction: row.direction,
+    labels: row.labels,
+    annotations: row.annotations,
     received_at: toTimestamp(row.receivedAt),
   }));
   return {
@@ -109,13 +139,24 @@ export function mergeInstancesStatement(swarm: string, fresh: NotificationRow[])
 }
 
 /** Returns the notifications of `rows` that the store had not seen, from insertNotificationsStatement's result. */
-export function freshNotifications(result: QueryResult<Record<string, unknown>>, rows: NotificationRow[]): NotificationRow[] {
-  const fresh = new Set(result.rows.map((row) => `${String(row.fingerprint)}|${fromTimestamp(row.starts_at)}|${String(row.status)}`));
+export function freshNotifications(
+  result: QueryResult<Record<string, unknown>>,
+  rows: NotificationRow[],
+): NotificationRow[] {
+  const fresh = new Set(
+    result.rows.map(
+      (row) => `${String(row.fingerprint)}|${fromTimestamp(row.starts_at)}|${String(row.status)}`,
+    ),
+  );
   return rows.filter((row) => fresh.delete(`${row.fingerprint}|${row.startsAt}|${row.status}`));
 }
 
 /** Builds the statement that writes a decision: agents, retirements, hand-overs, instances, clocks, transitions, log and swarm row. */
-export function writeDecisionStatement(swarm: string, replica: string, write: DecisionWrite): Statement {
+export function writeDecisionStatement(
+  swarm: string,
+  replica: string,
+  write: DecisionWrite,
+): Statement {
   const at = toTimestamp(write.at);
   const json = (value: unknown) => JSON.stringify(value);
   return {
@@ -164,15 +205,70 @@ export function writeDecisionStatement(swarm: string, replica: string, write: De
        version = version + 1, updated_at = now() WHERE swarm = $1::text`,
     params: [
       swarm,
-      json(write.agents.map((a) => ({ agent_id: a.agentId, role: a.role, category: a.category, origin: a.origin, rule: a.rule ?? null, fingerprint: a.fingerprint ?? null, starts_at: toTimestamp(a.startsAt), idempotency_key: a.idempotencyKey, spawned_at: toTimestamp(a.spawnedAt) }))),
+      json(
+        write.agents.map((a) => ({
+          agent_id: a.agentId,
+          role: a.role,
+          category: a.category,
+          origin: a.origin,
+          rule: a.rule ?? null,
+          fingerprint: a.fingerprint ?? null,
+          starts_at: toTimestamp(a.startsAt),
+          idempotency_key: a.idempotencyKey,
+          spawned_at: toTimestamp(a.spawnedAt),
+        })),
+      ),
       write.retiring,
-      json(write.adopt.map((h) => ({ agent_id: h.agentId, fingerprint: h.fingerprint, starts_at: toTimestamp(h.startsAt) }))),
-      json(write.instances.map((c) => ({ fingerprint: c.fingerprint, starts_at: toTimestamp(c.startsAt), acted_at: toTimestamp(c.actedAt), granted: c.granted ?? null, completed_at: toTimestamp(c.completedAt), set_skip: c.lastSkip !== undefined, last_skip: c.lastSkip ?? null }))),
+      json(
+        write.adopt.map((h) => ({
+          agent_id: h.agentId,
+          fingerprint: h.fingerprint,
+          starts_at: toTimestamp(h.startsAt),
+        })),
+      ),
+      json(
+        write.instances.map((c) => ({
+          fingerprint: c.fingerprint,
+          starts_at: toTimestamp(c.startsAt),
+          acted_at: toTimestamp(c.actedAt),
+          granted: c.granted ?? null,
+          completed_at: toTimestamp(c.completedAt),
+          set_skip: c.lastSkip !== undefined,
+          last_skip: c.lastSkip ?? null,
+        })),
+      ),
       at,
-      json([...new Set(write.clocks)].map((key) => ({ rule: key.slice(0, key.lastIndexOf('|')), direction: key.slice(key.lastIndexOf('|') + 1) }))),
-      json(write.transitions.map((t) => ({ agent_id: t.agentId, from_state: t.from, to_state: t.to, pool_size: t.poolSize }))),
+      json(
+        [...new Set(write.clocks)].map((key) => ({
+          rule: key.slice(0, key.lastIndexOf('|')),
+          direction: key.slice(key.lastIndexOf('|') + 1),
+        })),
+      ),
+      json(
+        write.transitions.map((t) => ({
+          agent_id: t.agentId,
+          from_state: t.from,
+          to_state: t.to,
+          pool_size: t.poolSize,
+        })),
+      ),
       replica,
-      json(write.decisions.map((d) => ({ at: toTimestamp(d.at), rule: d.rule, action: d.action, outcome: d.outcome, reason: d.reason ?? null, agent_id: d.agentId ?? null, role: d.role ?? null, category: d.category ?? null, fingerprint: d.fingerprint ?? null, starts_at: toTimestamp(d.startsAt), due_at: toTimestamp(d.dueAt), detail: d.detail ?? {} }))),
+      json(
+        write.decisions.map((d) => ({
+          at: toTimestamp(d.at),
+          rule: d.rule,
+          action: d.action,
+          outcome: d.outcome,
+          reason: d.reason ?? null,
+          agent_id: d.agentId ?? null,
+          role: d.role ?? null,
+          category: d.category ?? null,
+          fingerprint: d.fingerprint ?? null,
+          starts_at: toTimestamp(d.startsAt),
+          due_at: toTimestamp(d.dueAt),
+          detail: d.detail ?? {},
+        })),
+      ),
       write.swarm.paused,
       write.swarm.dryRun,
       write.swarm.targetPin,
@@ -194,10 +290,19 @@ export async function recordDriverResults(
   moves: { agentId: string; from: AgentState; to: AgentState }[],
 ): Promise<void> {
   if (moves.length === 0) return;
-  await db.transaction((tx) => tx.batch([{ text: 'SET LOCAL synchronous_commit = off' }, driverResultsStatement(swarm, at, moves)], { commit: true }));
+  await db.transaction((tx) =>
+    tx.batch(
+      [{ text: 'SET LOCAL synchronous_commit = off' }, driverResultsStatement(swarm, at, moves)],
+      { commit: true },
+    ),
+  );
 }
 
-function driverResultsStatement(swarm: string, at: number, moves: { agentId: string; from: AgentState; to: AgentState }[]): Statement {
+function driverResultsStatement(
+  swarm: string,
+  at: number,
+  moves: { agentId: string; from: AgentState; to: AgentState }[],
+): Statement {
   return {
     text: `WITH moves AS (
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS m(agent_id text, from_state text, to_state text)),
@@ -211,6 +316,12 @@ function driverResultsStatement(swarm: string, at: number, moves: { agentId: str
        (SELECT count(*) FROM agents WHERE swarm = $1 AND state IN ('spawning', 'running', 'retiring'))
          - (SELECT count(*) FROM moved WHERE to_state NOT IN ('spawning', 'running', 'retiring'))
      FROM moved WHERE moved.to_state <> 'running'`,
-    params: [swarm, JSON.stringify(moves.map((m) => ({ agent_id: m.agentId, from_state: m.from, to_state: m.to }))), toTimestamp(at)],
+    params: [
+      swarm,
+      JSON.stringify(
+        moves.map((m) => ({ agent_id: m.agentId, from_state: m.from, to_state: m.to })),
+      ),
+      toTimestamp(at),
+    ],
   };
 }

@@ -21,23 +21,46 @@ export class StoreError extends Error {
 // 08 connection exception, 53 insufficient resources, 57 operator intervention (shutdown),
 // 40 transaction rollback (serialization failure, deadlock), 3D000 database does not exist.
 const RETRYABLE_SQLSTATE = /^(08|53|57|40|3D000)/;
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
 
 /** Wraps an error from `pg` or PGlite in a StoreError that marks whether a retry can help. */
 export function toStoreError(err: unknown, operation: string, isConnecting = false): StoreError {
   if (err instanceof StoreError) return err;
   if (isConnecting) {
     const text = err instanceof Error ? err.message : String(err);
-    return new StoreError(`database unavailable while ${operation}: ${text}`, 'store_unavailable', true, { cause: err });
+    return new StoreError(
+      `database unavailable while ${operation}: ${text}`,
+      'store_unavailable',
+      true,
+      { cause: err },
+    );
   }
-  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  const code =
+    typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   const text = err instanceof Error ? err.message : String(err);
   const isUnavailable =
     (typeof code === 'string' && (NETWORK_CODES.has(code) || RETRYABLE_SQLSTATE.test(code))) ||
     /terminat|Connection terminated|not queryable|closed|timeout/i.test(text);
   return isUnavailable
-    ? new StoreError(`database unavailable while ${operation}: ${text}`, 'store_unavailable', true, { cause: err })
-    : new StoreError(`database statement failed while ${operation}: ${text}`, 'store_query_failed', false, {
-        cause: err,
-      });
+    ? new StoreError(
+        `database unavailable while ${operation}: ${text}`,
+        'store_unavailable',
+        true,
+        { cause: err },
+      )
+    : new StoreError(
+        `database statement failed while ${operation}: ${text}`,
+        'store_query_failed',
+        false,
+        {
+          cause: err,
+        },
+      );
 }

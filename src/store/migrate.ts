@@ -12,7 +12,10 @@ import { StoreError } from './errors';
 
 /** Folder of the .sql migrations, found from both src/ and dist/src/. */
 export function migrationsDir(): string {
-  const candidates = [path.join(__dirname, '..', '..', 'migrations'), path.join(__dirname, '..', '..', '..', 'migrations')];
+  const candidates = [
+    path.join(__dirname, '..', '..', 'migrations'),
+    path.join(__dirname, '..', '..', '..', 'migrations'),
+  ];
   const fs = require('node:fs') as typeof import('node:fs');
   return candidates.find((dir) => fs.existsSync(dir)) ?? candidates[0];
 }
@@ -24,7 +27,10 @@ const LOCK_RETRY_MS = 100;
  * Applies every pending migration. Replicas starting together race for node-pg-migrate's advisory
  * lock; the loser waits and retries, then finds nothing left to do.
  */
-export async function migrate(database: Database, log: (message: string) => void = () => undefined): Promise<void> {
+export async function migrate(
+  database: Database,
+  log: (message: string) => void = () => undefined,
+): Promise<void> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       await database.withMigrationClient((client) =>
@@ -41,7 +47,8 @@ export async function migrate(database: Database, log: (message: string) => void
       );
       return;
     } catch (err) {
-      const isLockBusy = err instanceof Error && /Another migration is already running/.test(err.message);
+      const isLockBusy =
+        err instanceof Error && /Another migration is already running/.test(err.message);
       if (isLockBusy && attempt < LOCK_RETRIES) {
         await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
         continue;

@@ -1,7 +1,13 @@
 /** The embedded PGlite database: PostgreSQL compiled to WebAssembly, in memory or on disk. */
 import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite';
 
-import { closedError, type Database, type MigrationClient, type QueryResult, type Transaction } from './database';
+import {
+  closedError,
+  type Database,
+  type MigrationClient,
+  type QueryResult,
+  type Transaction,
+} from './database';
 import { toStoreError } from './errors';
 
 /** PGlite behind the Database interface. PGlite has one session, so transactions run one at a time. */
@@ -46,7 +52,8 @@ export class PgliteDatabase implements Database {
     const client: MigrationClient = {
       async query(textOrConfig, values) {
         const text = typeof textOrConfig === 'string' ? textOrConfig : textOrConfig.text;
-        const params = values ?? (typeof textOrConfig === 'string' ? undefined : textOrConfig.values);
+        const params =
+          values ?? (typeof textOrConfig === 'string' ? undefined : textOrConfig.values);
         if (params && params.length > 0) {
           const result = await db.query(text, params);
           return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
@@ -76,7 +83,8 @@ function transactionQueryable(tx: PgliteTransaction): Transaction {
     query,
     async batch(statements) {
       const results: QueryResult<Record<string, unknown>>[] = [];
-      for (const statement of statements) results.push(await query<Record<string, unknown>>(statement.text, statement.params));
+      for (const statement of statements)
+        results.push(await query<Record<string, unknown>>(statement.text, statement.params));
       return results;
     },
   };

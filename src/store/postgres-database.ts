@@ -94,8 +94,13 @@ class PostgresTransaction implements Transaction {
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   }
 
-  async batch(statements: Statement[], options: { commit?: boolean } = {}): Promise<QueryResult<Record<string, unknown>>[]> {
-    const parts = statements.map((statement) => inlineParams(statement.text, statement.params ?? []));
+  async batch(
+    statements: Statement[],
+    options: { commit?: boolean } = {},
+  ): Promise<QueryResult<Record<string, unknown>>[]> {
+    const parts = statements.map((statement) =>
+      inlineParams(statement.text, statement.params ?? []),
+    );
     const leading = this.hasBegun ? 0 : 1;
     if (!this.hasBegun) parts.unshift('BEGIN');
     this.hasBegun = true;
@@ -103,7 +108,9 @@ class PostgresTransaction implements Transaction {
     const raw = (await this.client.query(parts.join(';\n'))) as unknown as PgResult | PgResult[];
     if (options.commit) this.isDone = true;
     const results = Array.isArray(raw) ? raw : [raw];
-    return results.slice(leading, leading + statements.length).map((result) => ({ rows: result.rows, rowCount: result.rowCount ?? 0 }));
+    return results
+      .slice(leading, leading + statements.length)
+      .map((result) => ({ rows: result.rows, rowCount: result.rowCount ?? 0 }));
   }
 
   /** Commits unless a batch already did; a transaction that ran nothing sends nothing. */
@@ -123,10 +130,12 @@ function toLiteral(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`cannot inline the number ${value} as a SQL literal`);
+    if (!Number.isFinite(value))
+      throw new TypeError(`cannot inline the number ${value} as a SQL literal`);
     return String(value);
   }
-  if (Array.isArray(value)) return value.length === 0 ? "'{}'" : `ARRAY[${value.map(toLiteral).join(', ')}]`;
+  if (Array.isArray(value))
+    return value.length === 0 ? "'{}'" : `ARRAY[${value.map(toLiteral).join(', ')}]`;
   if (value instanceof Date) return escapeLiteral(value.toISOString());
   if (typeof value === 'string') return escapeLiteral(value);
   return escapeLiteral(JSON.stringify(value));

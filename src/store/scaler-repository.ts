@@ -5,7 +5,14 @@
  * are in decision-writes.ts.
  */
 import type { AlertKind, ScalingDirection } from '../catalog/alert-contract';
-import type { AgentOrigin, AgentState, AlertInstance, PoolAgent, RoleSlot, RuleClocks } from '../scaler/types';
+import type {
+  AgentOrigin,
+  AgentState,
+  AlertInstance,
+  PoolAgent,
+  RoleSlot,
+  RuleClocks,
+} from '../scaler/types';
 import type { Queryable, QueryResult, Statement } from './database';
 import { fromJson, fromTimestamp, insertRows, toTimestamp } from './rows';
 
@@ -73,12 +80,17 @@ const OCCUPYING = "('spawning', 'running', 'retiring')";
 
 /** Creates the swarm row if missing. */
 export async function ensureSwarm(db: Queryable, swarm: string): Promise<void> {
-  await db.query('INSERT INTO swarm_state (swarm) VALUES ($1) ON CONFLICT (swarm) DO NOTHING', [swarm]);
+  await db.query('INSERT INTO swarm_state (swarm) VALUES ($1) ON CONFLICT (swarm) DO NOTHING', [
+    swarm,
+  ]);
 }
 
 /** Reads the swarm row without locking it. */
 export async function readSwarm(db: Queryable, swarm: string): Promise<SwarmRow | undefined> {
-  const result = await db.query<Record<string, unknown>>('SELECT * FROM swarm_state WHERE swarm = $1', [swarm]);
+  const result = await db.query<Record<string, unknown>>(
+    'SELECT * FROM swarm_state WHERE swarm = $1',
+    [swarm],
+  );
   return result.rows[0] ? toSwarmRow(result.rows[0]) : undefined;
 }
 
@@ -87,14 +99,20 @@ function toSwarmRow(row: Record<string, unknown>): SwarmRow {
     version: Number(row.version),
     paused: Boolean(row.paused),
     dryRun: Boolean(row.dry_run),
-    targetPin: row.target_pin === null || row.target_pin === undefined ? null : Number(row.target_pin),
+    targetPin:
+      row.target_pin === null || row.target_pin === undefined ? null : Number(row.target_pin),
     frozen: Boolean(row.frozen),
     lastWatchdogAt: fromTimestamp(row.last_watchdog_at),
   };
 }
 
 /** Marks firing instances of the given keys resolved at `at` (used when Alertmanager no longer lists them). */
-export async function resolveInstances(tx: Queryable, swarm: string, keys: { fingerprint: string; startsAt: number }[], at: number): Promise<void> {
+export async function resolveInstances(
+  tx: Queryable,
+  swarm: string,
+  keys: { fingerprint: string; startsAt: number }[],
+  at: number,
+): Promise<void> {
   for (const key of keys) {
     await tx.query(
       `UPDATE alert_instances SET status = 'resolved', resolved_at = $4
@@ -123,7 +141,10 @@ export function lockStatement(swarm: string): Statement {
 }
 
 /** Reads the swarm row from the result of lockStatement. */
-export function parseSwarmRow(result: QueryResult<Record<string, unknown>>, swarm: string): SwarmRow {
+export function parseSwarmRow(
+  result: QueryResult<Record<string, unknown>>,
+  swarm: string,
+): SwarmRow {
   const row = result.rows[0];
   if (!row) throw new Error(`swarm "${swarm}" has no swarm_state row: call ensureSwarm first`);
   return toSwarmRow(row);
@@ -135,17 +156,31 @@ export function loadStateStatement(swarm: string): Statement {
     text: `SELECT
        (SELECT json_agg(a ORDER BY a.spawned_at, a.agent_id) FROM agents a WHERE a.swarm = $1 AND a.state IN ${OCCUPYING}) AS pool,
        (SELECT json_agg(i) FROM alert_instances i WHERE i.swarm = $1 AND i.completed_at IS NULL) AS alerts,
-       (SELECT json_agg(c) FROM rule_clocks c WHERE c.swarm = $1) AS clocks`.replace(/\$1/g, '$1::text'),
+       (SELECT json_agg(c) FROM rule_clocks c WHERE c.swarm = $1) AS clocks`.replace(
+      /\$1/g,
+      '$1::text',
+    ),
     params: [swarm],
   };
 }
 
 /** Reads the result of loadStateStatement. */
 export function parseDecisionState(result: QueryResult<Record<string, unknown>>): DecisionState {
-  const row = result.rows[0] as { pool: Record<string, unknown>[] | null; alerts: Record<string, unknown>[] | null; clocks: Record<string, unknown>[] | null } | undefined;
+  const row = result.rows[0] as
+    | {
+        pool: Record<string, unknown>[] | null;
+        alerts: Record<string, unknown>[] | null;
+        clocks: Record<string, unknown>[] | null;
+      }
+    | undefined;
   const clocks: RuleClocks = {};
-  for (const clock of row?.clocks ?? []) clocks[`${clock.rule}|${clock.direction}`] = fromTimestamp(clock.last_action_at) ?? 0;
-  return { pool: (row?.pool ?? []).map(toPoolAgent), alerts: (row?.alerts ?? []).map(toAlertInstance), clocks };
+  for (const clock of row?.clocks ?? [])
+    clocks[`${clock.rule}|${clock.direction}`] = fromTimestamp(clock.last_action_at) ?? 0;
+  return {
+    pool: (row?.pool ?? []).map(toPoolAgent),
+    alerts: (row?.alerts ?? []).map(toAlertInstance),
+    clocks,
+  };
 }
 
 /** Reads alert instances not yet completed. */
@@ -170,7 +205,8 @@ function toAlertInstance(row: Record<string, unknown>): AlertInstance {
     resolvedAt: fromTimestamp(row.resolved_at),
     actedAt: fromTimestamp(row.acted_at),
     granted: fromJson<RoleSlot[]>(row.granted, []),
-    lastSkip: row.last_skip === null || row.last_skip === undefined ? undefined : String(row.last_skip),
+    lastSkip:
+      row.last_skip === null || row.last_skip === undefined ? undefined : String(row.last_skip),
   };
 }
 
@@ -194,16 +230,24 @@ export async function loadPool(db: Queryable, swarm: string): Promise<PoolAgent[
 }
 
 /** Reads one agent row with its idempotency key. */
-export async function loadAgentsByState(db: Queryable, swarm: string, states: AgentState[]): Promise<(PoolAgent & { idempotencyKey: string })[]> {
+export async function loadAgentsByState(
+  db: Queryable,
+  swarm: string,
+  states: AgentState[],
+): Promise<(PoolAgent & { idempotencyKey: string })[]> {
   const result = await db.query<Record<string, unknown>>(
     'SELECT * FROM agents WHERE swarm = $1 AND state = ANY($2::text[]) ORDER BY spawned_at, agent_id',
     [swarm, states],
   );
-  return result.rows.map((row) => ({ ...toPoolAgent(row), idempotencyKey: String(row.idempotency_key) }));
+  return result.rows.map((row) => ({
+    ...toPoolAgent(row),
+    idempotencyKey: String(row.idempotency_key),
+  }));
 }
 
 function toPoolAgent(row: Record<string, unknown>): PoolAgent {
-  const fingerprint = row.fingerprint === null || row.fingerprint === undefined ? undefined : String(row.fingerprint);
+  const fingerprint =
+    row.fingerprint === null || row.fingerprint === undefined ? undefined : String(row.fingerprint);
   const startsAt = fromTimestamp(row.starts_at);
   return {
     agentId: String(row.agent_id),
@@ -212,14 +256,23 @@ function toPoolAgent(row: Record<string, unknown>): PoolAgent {
     state: row.state as AgentState,
     origin: row.origin as AgentOrigin,
     rule: row.rule === null || row.rule === undefined ? undefined : String(row.rule),
-    instanceKey: fingerprint && startsAt !== undefined ? `${fingerprint}@${new Date(startsAt).toISOString()}` : undefined,
+    instanceKey:
+      fingerprint && startsAt !== undefined
+        ? `${fingerprint}@${new Date(startsAt).toISOString()}`
+        : undefined,
     spawnedAt: fromTimestamp(row.spawned_at) ?? 0,
     lastHeartbeatAt: fromTimestamp(row.last_heartbeat_at),
   };
 }
 
 /** Moves an agent between states; returns false when it was not in `from`. */
-export async function moveAgent(db: Queryable, agentId: string, from: AgentState[], to: AgentState, at: number): Promise<boolean> {
+export async function moveAgent(
+  db: Queryable,
+  agentId: string,
+  from: AgentState[],
+  to: AgentState,
+  at: number,
+): Promise<boolean> {
   const retiredAt = to === 'retired' || to === 'lost' || to === 'failed' ? toTimestamp(at) : null;
   const result = await db.query(
     `UPDATE agents SET state = $3, retired_at = COALESCE($4, retired_at) WHERE agent_id = $1 AND state = ANY($2::text[])`,
@@ -247,20 +300,52 @@ export async function loadClocks(db: Queryable, swarm: string): Promise<RuleCloc
     [swarm],
   );
   const clocks: RuleClocks = {};
-  for (const row of result.rows) clocks[`${row.rule}|${row.direction}`] = fromTimestamp(row.last_action_at) ?? 0;
+  for (const row of result.rows)
+    clocks[`${row.rule}|${row.direction}`] = fromTimestamp(row.last_action_at) ?? 0;
   return clocks;
 }
 
 /** Appends entries to the decision log. */
-export async function appendDecisions(db: Queryable, swarm: string, replica: string, rows: DecisionRow[]): Promise<void> {
+export async function appendDecisions(
+  db: Queryable,
+  swarm: string,
+  replica: string,
+  rows: DecisionRow[],
+): Promise<void> {
   await insertRows(
     db,
     'decisions',
-    ['swarm', 'at', 'rule', 'action', 'outcome', 'reason', 'agent_id', 'role', 'category', 'fingerprint', 'starts_at', 'due_at', 'replica', 'detail'],
+    [
+      'swarm',
+      'at',
+      'rule',
+      'action',
+      'outcome',
+      'reason',
+      'agent_id',
+      'role',
+      'category',
+      'fingerprint',
+      'starts_at',
+      'due_at',
+      'replica',
+      'detail',
+    ],
     rows.map((row) => [
-      swarm, toTimestamp(row.at), row.rule, row.action, row.outcome, row.reason ?? null, row.agentId ?? null,
-      row.role ?? null, row.category ?? null, row.fingerprint ?? null, toTimestamp(row.startsAt), toTimestamp(row.dueAt),
-      replica, JSON.stringify(row.detail ?? {}),
+      swarm,
+      toTimestamp(row.at),
+      row.rule,
+      row.action,
+      row.outcome,
+      row.reason ?? null,
+      row.agentId ?? null,
+      row.role ?? null,
+      row.category ?? null,
+      row.fingerprint ?? null,
+      toTimestamp(row.startsAt),
+      toTimestamp(row.dueAt),
+      replica,
+      JSON.stringify(row.detail ?? {}),
     ]),
   );
 }
@@ -311,6 +396,9 @@ export async function recordTransitions(
 
 /** Counts occupied slots now. */
 export async function countOccupied(db: Queryable, swarm: string): Promise<number> {
-  const result = await db.query<{ count: unknown }>(`SELECT count(*) AS count FROM agents WHERE swarm = $1 AND state IN ${OCCUPYING}`, [swarm]);
+  const result = await db.query<{ count: unknown }>(
+    `SELECT count(*) AS count FROM agents WHERE swarm = $1 AND state IN ${OCCUPYING}`,
+    [swarm],
+  );
   return Number(result.rows[0]?.count ?? 0);
 }

@@ -1,6 +1,9 @@
 import { isAuthorized, safeEqual } from '../../src/scaler/auth';
 
-const AUTH = { bearerToken: 's3cret-token', basic: { username: 'alertmanager', password: 'pa:ss' } };
+const AUTH = {
+  bearerToken: 's3cret-token',
+  basic: { username: 'alertmanager', password: 'pa:ss' },
+};
 const basic = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`;
 
 describe('credential checks', () => {

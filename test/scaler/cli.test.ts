@@ -10,7 +10,12 @@ const TOKEN = 'cli-token';
 function captureIo(env: NodeJS.ProcessEnv = { SWARM_SCALER_TOKEN: TOKEN }) {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (text) => out.push(text), stderr: (text) => err.push(text), env, cwd: process.cwd() };
+  const io: CliIo = {
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+    env,
+    cwd: process.cwd(),
+  };
   return { io, out: () => out.join(''), err: () => err.join('') };
 }
 
@@ -51,7 +56,11 @@ describe('operator verbs against a running scaler', () => {
     expect(await run(['pause', '--url', scaler.url], paused.io)).toBe(0);
     expect(paused.out()).toMatch(/paused/);
     expect(await scaler.metric('swarm_scaler_paused')).toBe(1);
-    await scaler.post(WEBHOOK_PATH, payload([alert({ fingerprint: 'cli-load', rule: 'actor_system_load', kind: 'rule' })]), { authorization: `Bearer ${TOKEN}` });
+    await scaler.post(
+      WEBHOOK_PATH,
+      payload([alert({ fingerprint: 'cli-load', rule: 'actor_system_load', kind: 'rule' })]),
+      { authorization: `Bearer ${TOKEN}` },
+    );
     expect(scaler.driver.live.size).toBe(30);
     const resumed = captureIo();
     expect(await run(['resume', '--url', scaler.url], resumed.io)).toBe(0);
@@ -61,10 +70,17 @@ describe('operator verbs against a running scaler', () => {
 
   test('decisions filters by rule', async () => {
     const capture = captureIo();
-    expect(await run(['decisions', '--rule', 'actor_system_load', '--limit', '5', '--url', scaler.url], capture.io)).toBe(0);
+    expect(
+      await run(
+        ['decisions', '--rule', 'actor_system_load', '--limit', '5', '--url', scaler.url],
+        capture.io,
+      ),
+    ).toBe(0);
     const lines = capture.out().trim().split('\n');
     expect(lines[0]).toMatch(/ actor_system_load spawn applied reason=alert role=/);
-    expect(lines.some((line) => / actor_system_load skip skipped reason=paused/.test(line))).toBe(true);
+    expect(lines.some((line) => / actor_system_load skip skipped reason=paused/.test(line))).toBe(
+      true,
+    );
   });
 
   test('decisions pages with a cursor', async () => {
@@ -73,7 +89,19 @@ describe('operator verbs against a running scaler', () => {
     const page = JSON.parse(first.out());
     expect(page.decisions).toHaveLength(2);
     const second = captureIo();
-    await run(['decisions', '--limit', '2', '--cursor', String(page.nextCursor), '--json', '--url', scaler.url], second.io);
+    await run(
+      [
+        'decisions',
+        '--limit',
+        '2',
+        '--cursor',
+        String(page.nextCursor),
+        '--json',
+        '--url',
+        scaler.url,
+      ],
+      second.io,
+    );
     expect(JSON.parse(second.out()).decisions[0].id).toBeLessThan(page.decisions[1].id);
   });
 
@@ -91,11 +119,21 @@ describe('operator verbs against a running scaler', () => {
   });
 
   test('dry run decides without applying', async () => {
-    const on = await scaler.post('/api/v1/dry-run', { enabled: true }, { authorization: `Bearer ${TOKEN}` });
+    const on = await scaler.post(
+      '/api/v1/dry-run',
+      { enabled: true },
+      { authorization: `Bearer ${TOKEN}` },
+    );
     expect(on.body.dryRun).toBe(true);
-    await scaler.post(WEBHOOK_PATH, payload([alert({ fingerprint: 'cli-cpu', rule: 'cpu_scaling', kind: 'cpu' })]), { authorization: `Bearer ${TOKEN}` });
+    await scaler.post(
+      WEBHOOK_PATH,
+      payload([alert({ fingerprint: 'cli-cpu', rule: 'cpu_scaling', kind: 'cpu' })]),
+      { authorization: `Bearer ${TOKEN}` },
+    );
     expect(scaler.driver.live.size).toBe(22);
-    const log = (await scaler.get('/api/v1/decisions?rule=cpu_scaling', { authorization: `Bearer ${TOKEN}` })).body.decisions;
+    const log = (
+      await scaler.get('/api/v1/decisions?rule=cpu_scaling', { authorization: `Bearer ${TOKEN}` })
+    ).body.decisions;
     expect(log.filter((entry: { outcome: string }) => entry.outcome === 'dry_run')).toHaveLength(5);
   });
 });

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config/load';
 import type { SwarmConfig } from '../../src/config/model';
 
-export const EXAMPLE_CONFIG: SwarmConfig = loadConfig(path.join(__dirname, '..', '..', 'ms-framework-swarm.yaml')).config;
+export const EXAMPLE_CONFIG: SwarmConfig = loadConfig(
+  path.join(__dirname, '..', '..', 'ms-framework-swarm.yaml'),
+).config;
 
 export interface AlertInput {
   fingerprint: string;
@@ -41,7 +43,13 @@ export function alert(input: AlertInput) {
 
 /** Builds the firing watchdog alert. */
 export function watchdog(startsAt = '2026-01-01T00:00:00Z') {
-  return alert({ fingerprint: 'watchdog', rule: 'watchdog', kind: 'watchdog', startsAt, labels: { scaling_direction: '' } });
+  return alert({
+    fingerprint: 'watchdog',
+    rule: 'watchdog',
+    kind: 'watchdog',
+    startsAt,
+    labels: { scaling_direction: '' },
+  });
 }
 
 /** Wraps `alerts` in a webhook payload of version 4. */

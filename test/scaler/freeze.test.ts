@@ -20,20 +20,42 @@ describe('scale-down freeze on PostgreSQL', () => {
     await testDb.drop();
   });
 
-  const decisions = async (rule: string) => (await scaler.get(`/api/v1/decisions?rule=${rule}&limit=100`)).body.decisions as { action: string; reason?: string }[];
+  const decisions = async (rule: string) =>
+    (await scaler.get(`/api/v1/decisions?rule=${rule}&limit=100`)).body.decisions as {
+      action: string;
+      reason?: string;
+    }[];
 
   test('no watchdog yet freezes scale-down', async () => {
     expect(await scaler.metric('swarm_scaler_frozen')).toBe(1);
-    expect(await decisions('pipeline')).toEqual([expect.objectContaining({ action: 'freeze', reason: 'watchdog_silent' })]);
+    expect(await decisions('pipeline')).toEqual([
+      expect.objectContaining({ action: 'freeze', reason: 'watchdog_silent' }),
+    ]);
   });
 
   test('scale-up still works while frozen', async () => {
-    await scaler.post(WEBHOOK_PATH, payload([alert({ fingerprint: 'load', rule: 'actor_system_load', kind: 'rule', startsAt: START })]));
+    await scaler.post(
+      WEBHOOK_PATH,
+      payload([
+        alert({ fingerprint: 'load', rule: 'actor_system_load', kind: 'rule', startsAt: START }),
+      ]),
+    );
     await waitFor(() => scaler.driver.live.size === 22);
   });
 
   test('resolution during silence keeps the agents', async () => {
-    await scaler.post(WEBHOOK_PATH, payload([alert({ fingerprint: 'load', rule: 'actor_system_load', kind: 'rule', startsAt: START, status: 'resolved' })]));
+    await scaler.post(
+      WEBHOOK_PATH,
+      payload([
+        alert({
+          fingerprint: 'load',
+          rule: 'actor_system_load',
+          kind: 'rule',
+          startsAt: START,
+          status: 'resolved',
+        }),
+      ]),
+    );
     scaler.clock.advance(10 * MINUTE);
     await scaler.core.decide('test');
     expect(scaler.driver.live.size).toBe(22);
@@ -49,25 +71,71 @@ describe('scale-down freeze on PostgreSQL', () => {
 
   test('exporter_down freezes again', async () => {
     scaler.clock.advance(2 * MINUTE);
-    await scaler.post(WEBHOOK_PATH, payload([alert({ fingerprint: 'load2', rule: 'actor_system_load', kind: 'rule', startsAt: '2026-01-01T00:10:00Z' })]));
+    await scaler.post(
+      WEBHOOK_PATH,
+      payload([
+        alert({
+          fingerprint: 'load2',
+          rule: 'actor_system_load',
+          kind: 'rule',
+          startsAt: '2026-01-01T00:10:00Z',
+        }),
+      ]),
+    );
     await waitFor(() => scaler.driver.live.size === 22);
-    const exporterDown = alert({ fingerprint: 'exp', rule: 'exporter_down', kind: 'exporter_down', startsAt: '2026-01-01T00:10:00Z' });
+    const exporterDown = alert({
+      fingerprint: 'exp',
+      rule: 'exporter_down',
+      kind: 'exporter_down',
+      startsAt: '2026-01-01T00:10:00Z',
+    });
     await scaler.post(WEBHOOK_PATH, payload([exporterDown, watchdog(START)]));
     expect(await scaler.metric('swarm_scaler_frozen')).toBe(1);
-    expect((await decisions('pipeline'))[0]).toMatchObject({ action: 'freeze', reason: 'exporter_down' });
-    await scaler.post(WEBHOOK_PATH, payload([alert({ fingerprint: 'load2', rule: 'actor_system_load', kind: 'rule', startsAt: '2026-01-01T00:10:00Z', status: 'resolved' })]));
+    expect((await decisions('pipeline'))[0]).toMatchObject({
+      action: 'freeze',
+      reason: 'exporter_down',
+    });
+    await scaler.post(
+      WEBHOOK_PATH,
+      payload([
+        alert({
+          fingerprint: 'load2',
+          rule: 'actor_system_load',
+          kind: 'rule',
+          startsAt: '2026-01-01T00:10:00Z',
+          status: 'resolved',
+        }),
+      ]),
+    );
     scaler.clock.advance(2 * MINUTE);
     await scaler.post(WEBHOOK_PATH, payload([watchdog(START)]));
     expect(scaler.driver.live.size).toBe(22);
   });
 
   test('watchdog silence past the window freezes', async () => {
-    await scaler.post(WEBHOOK_PATH, payload([{ ...alert({ fingerprint: 'exp', rule: 'exporter_down', kind: 'exporter_down', startsAt: '2026-01-01T00:10:00Z', status: 'resolved' }) }, watchdog(START)]));
+    await scaler.post(
+      WEBHOOK_PATH,
+      payload([
+        {
+          ...alert({
+            fingerprint: 'exp',
+            rule: 'exporter_down',
+            kind: 'exporter_down',
+            startsAt: '2026-01-01T00:10:00Z',
+            status: 'resolved',
+          }),
+        },
+        watchdog(START),
+      ]),
+    );
     await waitFor(() => scaler.driver.live.size === 20);
     expect(await scaler.metric('swarm_scaler_frozen')).toBe(0);
     scaler.clock.advance(6 * MINUTE);
     await scaler.core.decide('test');
     expect(await scaler.metric('swarm_scaler_frozen')).toBe(1);
-    expect((await decisions('pipeline'))[0]).toMatchObject({ action: 'freeze', reason: 'watchdog_silent' });
+    expect((await decisions('pipeline'))[0]).toMatchObject({
+      action: 'freeze',
+      reason: 'watchdog_silent',
+    });
   });
 });

@@ -22,14 +22,26 @@ export interface RunningScaler extends OpenedScaler {
   driver: RecordingDriver;
   clock: TestClock;
   stop(): Promise<void>;
-  post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  post(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
   get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   metric(name: string): Promise<number>;
 }
 
 /** Returns the example config with a reconcile schedule that never fires during a test. */
 export function quietConfig(overrides: Partial<SwarmConfig['scaler']> = {}): SwarmConfig {
-  return { ...EXAMPLE_CONFIG, scaler: { ...EXAMPLE_CONFIG.scaler, reconcileSchedule: '0 0 1 1 *', heartbeatTtlSeconds: 3600, ...overrides } };
+  return {
+    ...EXAMPLE_CONFIG,
+    scaler: {
+      ...EXAMPLE_CONFIG.scaler,
+      reconcileSchedule: '0 0 1 1 *',
+      heartbeatTtlSeconds: 3600,
+      ...overrides,
+    },
+  };
 }
 
 export async function startScaler(
@@ -53,7 +65,12 @@ export async function startScaler(
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const request = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const response = await fetch(`${url}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...headers },
@@ -98,7 +115,10 @@ export function createClock(start: number): TestClock {
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);

@@ -4,7 +4,14 @@
  */
 import type { SwarmConfig } from '../../src/config/model';
 import { decide } from '../../src/scaler/policy';
-import { instanceKey, type AlertInstance, type Controls, type Plan, type PoolAgent, type RuleClocks } from '../../src/scaler/types';
+import {
+  instanceKey,
+  type AlertInstance,
+  type Controls,
+  type Plan,
+  type PoolAgent,
+  type RuleClocks,
+} from '../../src/scaler/types';
 
 export interface SimNotification {
   fingerprint: string;
@@ -33,7 +40,9 @@ export class PolicySim {
   ) {}
 
   deliver(notifications: SimNotification[]): void {
-    const firingFirst = [...notifications].sort((a, b) => Number(a.status === 'resolved') - Number(b.status === 'resolved'));
+    const firingFirst = [...notifications].sort(
+      (a, b) => Number(a.status === 'resolved') - Number(b.status === 'resolved'),
+    );
     for (const n of firingFirst) {
       const key = instanceKey(n);
       const existing = this.alerts.get(key);
@@ -46,22 +55,43 @@ export class PolicySim {
       }
       if (this.completed.has(key)) continue;
       this.alerts.set(key, {
-        fingerprint: n.fingerprint, startsAt: n.startsAt, rule: n.rule, kind: n.kind, direction: n.direction ?? 'up',
-        labels: n.labels ?? {}, annotations: {}, status: n.status, resolvedAt: n.status === 'resolved' ? this.now : undefined, granted: [],
+        fingerprint: n.fingerprint,
+        startsAt: n.startsAt,
+        rule: n.rule,
+        kind: n.kind,
+        direction: n.direction ?? 'up',
+        labels: n.labels ?? {},
+        annotations: {},
+        status: n.status,
+        resolvedAt: n.status === 'resolved' ? this.now : undefined,
+        granted: [],
       });
     }
   }
 
   step(): Plan {
-    const plan = decide(this.config, { now: this.now, pool: this.pool, alerts: [...this.alerts.values()], clocks: this.clocks, controls: this.controls });
+    const plan = decide(this.config, {
+      now: this.now,
+      pool: this.pool,
+      alerts: [...this.alerts.values()],
+      clocks: this.clocks,
+      controls: this.controls,
+    });
     const index = this.plans.length;
     this.plans.push(plan);
-    for (const step of plan.retire) this.pool = this.pool.filter((agent) => agent.agentId !== step.agentId);
+    for (const step of plan.retire)
+      this.pool = this.pool.filter((agent) => agent.agentId !== step.agentId);
     for (const step of plan.spawn) {
       const owner = step.instanceKey ? this.alerts.get(step.instanceKey) : undefined;
       this.pool.push({
-        agentId: `${step.role}-${(this.nextId += 1)}`, role: step.role, category: step.category, state: 'running', origin: step.origin,
-        rule: step.origin === 'alert' ? step.rule : undefined, instanceKey: owner ? instanceKey(owner) : undefined, spawnedAt: this.now,
+        agentId: `${step.role}-${(this.nextId += 1)}`,
+        role: step.role,
+        category: step.category,
+        state: 'running',
+        origin: step.origin,
+        rule: step.origin === 'alert' ? step.rule : undefined,
+        instanceKey: owner ? instanceKey(owner) : undefined,
+        spawnedAt: this.now,
       });
       if (step.cause === 'alert' && step.instanceKey) {
         const steps = this.actions.get(step.instanceKey) ?? [];
@@ -98,7 +128,9 @@ export class PolicySim {
 
   /** True when some step was skipped because a category or max_agents was full. */
   wasContended(): boolean {
-    return this.plans.some((plan) => plan.skipped.some((skip) => skip.reason === 'at_max' || skip.reason === 'category_full'));
+    return this.plans.some((plan) =>
+      plan.skipped.some((skip) => skip.reason === 'at_max' || skip.reason === 'category_full'),
+    );
   }
 
   roleCounts(): Record<string, number> {
@@ -109,7 +141,8 @@ export class PolicySim {
 
   categoryCounts(): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const agent of this.pool) counts.set(agent.category, (counts.get(agent.category) ?? 0) + 1);
+    for (const agent of this.pool)
+      counts.set(agent.category, (counts.get(agent.category) ?? 0) + 1);
     return counts;
   }
 }

@@ -11,7 +11,10 @@ const MINUTE = 60_000;
 /** Alert templates covering every acting kind of the example config. */
 const TEMPLATES: Omit<SimNotification, 'status' | 'startsAt' | 'fingerprint'>[] = [
   ...EXAMPLE_CONFIG.scalingRules.map((rule) => ({ rule: rule.name, kind: 'rule' as const })),
-  ...EXAMPLE_CONFIG.triggers.framework.map((trigger) => ({ rule: trigger.name, kind: 'framework' as const })),
+  ...EXAMPLE_CONFIG.triggers.framework.map((trigger) => ({
+    rule: trigger.name,
+    kind: 'framework' as const,
+  })),
   { rule: 'cpu_scaling', kind: 'cpu' },
   { rule: 'queue_scaling', kind: 'queue', labels: { priority: 'high' } },
   { rule: 'queue_scaling', kind: 'queue', labels: { task_type: 'subject-design' } },
@@ -41,7 +44,10 @@ const boundsArb = fc
     min: fc.integer({ min: 0, max: 20 }),
     extraBase: fc.integer({ min: 0, max: 10 }),
     extraMax: fc.integer({ min: 0, max: 30 }),
-    capacities: fc.array(fc.integer({ min: 1, max: 15 }), { minLength: EXAMPLE_CONFIG.categories.length, maxLength: EXAMPLE_CONFIG.categories.length }),
+    capacities: fc.array(fc.integer({ min: 1, max: 15 }), {
+      minLength: EXAMPLE_CONFIG.categories.length,
+      maxLength: EXAMPLE_CONFIG.categories.length,
+    }),
   })
   .map(({ min, extraBase, extraMax, capacities }): SwarmConfig => {
     const base = min + extraBase;
@@ -49,7 +55,10 @@ const boundsArb = fc
       ...EXAMPLE_CONFIG,
       swarm: { ...EXAMPLE_CONFIG.swarm, baseAgents: base, maxAgents: base + extraMax },
       autoScale: { ...EXAMPLE_CONFIG.autoScale, minAgents: min, maxAgents: base + extraMax },
-      categories: EXAMPLE_CONFIG.categories.map((category, index) => ({ ...category, capacity: capacities[index] })),
+      categories: EXAMPLE_CONFIG.categories.map((category, index) => ({
+        ...category,
+        capacity: capacities[index],
+      })),
     };
   });
 
@@ -60,9 +69,24 @@ type Command =
   | { type: 'freeze'; frozen: boolean };
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 5, arbitrary: fc.array(notificationArb, { minLength: 1, maxLength: 4 }).map((notifications) => ({ type: 'deliver' as const, notifications })) },
-  { weight: 3, arbitrary: fc.integer({ min: 0, max: 5 }).map((minutes) => ({ type: 'advance' as const, minutes })) },
-  { weight: 1, arbitrary: fc.option(fc.integer({ min: 0, max: 70 })).map((target) => ({ type: 'pin' as const, target })) },
+  {
+    weight: 5,
+    arbitrary: fc
+      .array(notificationArb, { minLength: 1, maxLength: 4 })
+      .map((notifications) => ({ type: 'deliver' as const, notifications })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .integer({ min: 0, max: 5 })
+      .map((minutes) => ({ type: 'advance' as const, minutes })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .option(fc.integer({ min: 0, max: 70 }))
+      .map((target) => ({ type: 'pin' as const, target })),
+  },
   { weight: 1, arbitrary: fc.boolean().map((frozen) => ({ type: 'freeze' as const, frozen })) },
 );
 
@@ -105,9 +129,17 @@ describe('policy properties', () => {
       .chain((notifications) =>
         fc.record({
           notifications: fc.constant(notifications),
-          first: fc.shuffledSubarray(notifications, { minLength: notifications.length, maxLength: notifications.length }),
-          second: fc.shuffledSubarray(notifications, { minLength: notifications.length, maxLength: notifications.length }),
-          duplicates: fc.array(fc.integer({ min: 0, max: notifications.length - 1 }), { maxLength: 6 }),
+          first: fc.shuffledSubarray(notifications, {
+            minLength: notifications.length,
+            maxLength: notifications.length,
+          }),
+          second: fc.shuffledSubarray(notifications, {
+            minLength: notifications.length,
+            maxLength: notifications.length,
+          }),
+          duplicates: fc.array(fc.integer({ min: 0, max: notifications.length - 1 }), {
+            maxLength: 6,
+          }),
           chunk: fc.integer({ min: 1, max: 4 }),
         }),
       );
@@ -137,20 +169,27 @@ describe('policy properties', () => {
 
   test('each alert instance acts at most once', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(notificationArb, { minLength: 1, maxLength: 5 }), { maxLength: 20 }), (batches) => {
-        const sim = new PolicySim(EXAMPLE_CONFIG, T0);
-        sim.step();
-        for (const batch of batches) {
-          sim.deliver([...batch, ...batch]);
+      fc.property(
+        fc.array(fc.array(notificationArb, { minLength: 1, maxLength: 5 }), { maxLength: 20 }),
+        (batches) => {
+          const sim = new PolicySim(EXAMPLE_CONFIG, T0);
           sim.step();
-          sim.now += MINUTE;
-        }
-        sim.settle();
-        for (const [key, steps] of sim.actions) expect({ key, steps: steps.length }).toEqual({ key, steps: 1 });
-        for (const batch of batches) {
-          for (const notification of batch) expect((sim.actions.get(instanceKey(notification)) ?? []).length).toBeLessThanOrEqual(1);
-        }
-      }),
+          for (const batch of batches) {
+            sim.deliver([...batch, ...batch]);
+            sim.step();
+            sim.now += MINUTE;
+          }
+          sim.settle();
+          for (const [key, steps] of sim.actions)
+            expect({ key, steps: steps.length }).toEqual({ key, steps: 1 });
+          for (const batch of batches) {
+            for (const notification of batch)
+              expect((sim.actions.get(instanceKey(notification)) ?? []).length).toBeLessThanOrEqual(
+                1,
+              );
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -12,7 +12,11 @@ function settledSim(config: SwarmConfig = EXAMPLE_CONFIG): PolicySim {
   return sim;
 }
 
-function fire(rule: string, kind: SimNotification['kind'], extra: Partial<SimNotification> = {}): SimNotification {
+function fire(
+  rule: string,
+  kind: SimNotification['kind'],
+  extra: Partial<SimNotification> = {},
+): SimNotification {
   return { fingerprint: `${kind}-${rule}`, startsAt: T0, status: 'firing', rule, kind, ...extra };
 }
 
@@ -41,7 +45,8 @@ describe('policy triggers', () => {
     const sim = settledSim();
     sim.deliver([fire('actor_system_load', 'rule')]);
     const plan = sim.step();
-    const resolved = EXAMPLE_CONFIG.scalingRules.find((rule) => rule.name === 'actor_system_load')?.spawn ?? [];
+    const resolved =
+      EXAMPLE_CONFIG.scalingRules.find((rule) => rule.name === 'actor_system_load')?.spawn ?? [];
     expect(resolved.map((role) => role.requested)).toEqual(['actor-supervisor', 'message-router']);
     expect(plan.spawn.map((step) => step.role)).toEqual(resolved.map((role) => role.role));
     expect(sim.pool).toHaveLength(22);
@@ -59,7 +64,16 @@ describe('policy triggers', () => {
     sim.deliver([fire('cpu_scaling', 'cpu')]);
     sim.step();
     sim.now += 2 * MINUTE;
-    sim.deliver([{ fingerprint: 'cpu-down', startsAt: sim.now, status: 'firing', rule: 'cpu_scaling', kind: 'cpu', direction: 'down' }]);
+    sim.deliver([
+      {
+        fingerprint: 'cpu-down',
+        startsAt: sim.now,
+        status: 'firing',
+        rule: 'cpu_scaling',
+        kind: 'cpu',
+        direction: 'down',
+      },
+    ]);
     expect(sim.step().skipped.map((skip) => skip.reason)).toContain('stabilization');
     sim.now += 2 * MINUTE;
     const plan = sim.step();
@@ -88,7 +102,11 @@ describe('policy triggers', () => {
   test('queue task_type picks the matching agent', () => {
     const sim = settledSim();
     sim.deliver([fire('queue_scaling', 'queue', { labels: { task_type: 'query-optimization' } })]);
-    expect(sim.step().spawn.map((step) => step.role)).toEqual(['postgresql-architect', 'postgresql-architect', 'postgresql-architect']);
+    expect(sim.step().spawn.map((step) => step.role)).toEqual([
+      'postgresql-architect',
+      'postgresql-architect',
+      'postgresql-architect',
+    ]);
   });
 
   test('dynamic specialist stays within the dynamic capacity', () => {
@@ -104,7 +122,12 @@ describe('policy triggers', () => {
   test('framework trigger spawns its roles', () => {
     const sim = settledSim();
     sim.deliver([fire('actor_count', 'framework')]);
-    expect(sim.step().spawn.map((step) => step.role).sort()).toEqual(['actor-system-manager', 'supervision-tree-architect']);
+    expect(
+      sim
+        .step()
+        .spawn.map((step) => step.role)
+        .sort(),
+    ).toEqual(['actor-system-manager', 'supervision-tree-architect']);
   });
 
   test('event spawns the agents that auto-spawn on it', () => {
@@ -182,7 +205,13 @@ describe('policy controls', () => {
   test('policy does not modify its input', () => {
     const sim = settledSim();
     sim.deliver([fire('actor_system_load', 'rule')]);
-    const input = { now: sim.now, pool: sim.pool, alerts: [...sim.alerts.values()], clocks: sim.clocks, controls: sim.controls };
+    const input = {
+      now: sim.now,
+      pool: sim.pool,
+      alerts: [...sim.alerts.values()],
+      clocks: sim.clocks,
+      controls: sim.controls,
+    };
     const snapshot = JSON.stringify(input);
     const first = decide(EXAMPLE_CONFIG, input);
     expect(JSON.stringify(input)).toBe(snapshot);
@@ -195,6 +224,9 @@ describe('policy spawn lists', () => {
     const sim = settledSim();
     sim.deliver([fire('systemcore_operations', 'rule')]);
     const plan = sim.step();
-    expect(plan.spawn.map((step) => step.role)).toEqual(['systemcore-specialist', 'systemcore-specialist']);
+    expect(plan.spawn.map((step) => step.role)).toEqual([
+      'systemcore-specialist',
+      'systemcore-specialist',
+    ]);
   });
 });

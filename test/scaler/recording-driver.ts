@@ -2,7 +2,12 @@
  * A pool driver for tests: it records every call, keeps the set of live agents, and notes any
  * instant at which that set passes `maxAgents`. A spawn with a known idempotency key is a no-op.
  */
-import { DriverError, type Heartbeat, type PoolDriver, type SpawnRequest } from '../../src/pool/driver';
+import {
+  DriverError,
+  type Heartbeat,
+  type PoolDriver,
+  type SpawnRequest,
+} from '../../src/pool/driver';
 
 export interface DriverCall {
   kind: 'spawn' | 'retire';
@@ -25,8 +30,14 @@ export class RecordingDriver implements PoolDriver {
   constructor(private readonly maxAgents = Infinity) {}
 
   async spawn(request: SpawnRequest): Promise<void> {
-    if (this.failSpawns) throw new DriverError(`spawn of ${request.agentId} rejected by the test`, 'rejected', true);
-    this.calls.push({ kind: 'spawn', agentId: request.agentId, role: request.role, at: Date.now() });
+    if (this.failSpawns)
+      throw new DriverError(`spawn of ${request.agentId} rejected by the test`, 'rejected', true);
+    this.calls.push({
+      kind: 'spawn',
+      agentId: request.agentId,
+      role: request.role,
+      at: Date.now(),
+    });
     if (this.keys.has(request.idempotencyKey) && this.live.has(request.agentId)) return;
     this.keys.add(request.idempotencyKey);
     this.live.set(request.agentId, request);
@@ -46,13 +57,15 @@ export class RecordingDriver implements PoolDriver {
 
   /** Sends a heartbeat for every live agent, or for those in `only`. */
   beat(at = Date.now(), only?: string[]): void {
-    for (const agentId of only ?? [...this.live.keys()]) for (const listener of this.listeners) listener({ agentId, at });
+    for (const agentId of only ?? [...this.live.keys()])
+      for (const listener of this.listeners) listener({ agentId, at });
   }
 
   /** Live agents per role. */
   roles(): Record<string, number> {
     const counts: Record<string, number> = {};
-    for (const request of this.live.values()) counts[request.role] = (counts[request.role] ?? 0) + 1;
+    for (const request of this.live.values())
+      counts[request.role] = (counts[request.role] ?? 0) + 1;
     return counts;
   }
 

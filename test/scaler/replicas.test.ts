@@ -42,9 +42,13 @@ function buildStorm(count: number, next: () => number): ReturnType<typeof alert>
   const notifications: ReturnType<typeof alert>[] = [watchdog()];
   for (const instance of instances) {
     notifications.push(alert(instance));
-    if (instance.resolves) notifications.push(alert({ ...instance, status: 'resolved', endsAt: new Date(T0 + 5000).toISOString() }));
+    if (instance.resolves)
+      notifications.push(
+        alert({ ...instance, status: 'resolved', endsAt: new Date(T0 + 5000).toISOString() }),
+      );
   }
-  while (notifications.length < count) notifications.push(notifications[Math.floor(next() * notifications.length)]);
+  while (notifications.length < count)
+    notifications.push(notifications[Math.floor(next() * notifications.length)]);
   return notifications.sort(() => next() - 0.5);
 }
 
@@ -56,7 +60,9 @@ describe('two replicas on one PostgreSQL', () => {
 
   beforeAll(async () => {
     testDb = await createTestDatabase('scaler_replicas');
-    replicas = await Promise.all([0, 1].map(() => startScaler({ databaseUrl: testDb.url, driver, clock })));
+    replicas = await Promise.all(
+      [0, 1].map(() => startScaler({ databaseUrl: testDb.url, driver, clock })),
+    );
   });
 
   afterAll(async () => {
@@ -79,7 +85,9 @@ describe('two replicas on one PostgreSQL', () => {
     await Promise.all(replicas.map((replica) => replica.core.executor.drain()));
 
     const db = replicas[0].database;
-    const sizes = await db.query<{ max: number; min: number }>('SELECT max(pool_size) AS max, min(pool_size) AS min FROM pool_transitions WHERE id > 20');
+    const sizes = await db.query<{ max: number; min: number }>(
+      'SELECT max(pool_size) AS max, min(pool_size) AS min FROM pool_transitions WHERE id > 20',
+    );
     expect(sizes.rows[0].max).toBeLessThanOrEqual(60);
     expect(sizes.rows[0].min).toBeGreaterThanOrEqual(20);
     expect(driver.violations).toEqual([]);
@@ -91,7 +99,9 @@ describe('two replicas on one PostgreSQL', () => {
     );
     expect(acted.rows.length).toBeGreaterThan(10);
     expect(acted.rows.filter((row) => Number(row.decisions) !== 1)).toEqual([]);
-    const replicasActing = await db.query<{ n: string }>("SELECT count(DISTINCT replica) AS n FROM decisions WHERE action = 'spawn'");
+    const replicasActing = await db.query<{ n: string }>(
+      "SELECT count(DISTINCT replica) AS n FROM decisions WHERE action = 'spawn'",
+    );
     expect(Number(replicasActing.rows[0].n)).toBe(2);
   });
 

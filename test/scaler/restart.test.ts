@@ -21,11 +21,28 @@ describe('restart on PostgreSQL', () => {
   test('restores pool, cooldowns and deferred retirements', async () => {
     const clock = createClock(T0);
     const first = await startScaler({ databaseUrl: testDb.url, clock });
-    await first.post(WEBHOOK_PATH, payload([watchdog(), alert({ fingerprint: 'cpu', rule: 'cpu_scaling', kind: 'cpu' })]));
-    await first.post(WEBHOOK_PATH, payload([alert({ fingerprint: 'load', rule: 'actor_system_load', kind: 'rule' })]));
+    await first.post(
+      WEBHOOK_PATH,
+      payload([watchdog(), alert({ fingerprint: 'cpu', rule: 'cpu_scaling', kind: 'cpu' })]),
+    );
+    await first.post(
+      WEBHOOK_PATH,
+      payload([alert({ fingerprint: 'load', rule: 'actor_system_load', kind: 'rule' })]),
+    );
     await waitFor(() => first.driver.live.size === 27);
     clock.advance(10 * SECOND);
-    await first.post(WEBHOOK_PATH, payload([alert({ fingerprint: 'load', rule: 'actor_system_load', kind: 'rule', status: 'resolved', endsAt: new Date(clock.now).toISOString() })]));
+    await first.post(
+      WEBHOOK_PATH,
+      payload([
+        alert({
+          fingerprint: 'load',
+          rule: 'actor_system_load',
+          kind: 'rule',
+          status: 'resolved',
+          endsAt: new Date(clock.now).toISOString(),
+        }),
+      ]),
+    );
     const roles = first.driver.roles();
     await first.stop();
 
@@ -35,7 +52,17 @@ describe('restart on PostgreSQL', () => {
       expect(driver.live.size).toBe(27);
       expect(driver.roles()).toEqual(roles);
 
-      await second.post(WEBHOOK_PATH, payload([alert({ fingerprint: 'cpu-2', rule: 'cpu_scaling', kind: 'cpu', startsAt: new Date(clock.now).toISOString() })]));
+      await second.post(
+        WEBHOOK_PATH,
+        payload([
+          alert({
+            fingerprint: 'cpu-2',
+            rule: 'cpu_scaling',
+            kind: 'cpu',
+            startsAt: new Date(clock.now).toISOString(),
+          }),
+        ]),
+      );
       const cpuDecisions = (await second.get('/api/v1/decisions?rule=cpu_scaling')).body.decisions;
       expect(cpuDecisions[0]).toMatchObject({ action: 'skip', reason: 'cooldown' });
       expect(driver.live.size).toBe(27);
@@ -56,7 +83,10 @@ describe('restart on PostgreSQL', () => {
     const ownDb = await createTestDatabase('scaler_heartbeat');
     const scaler = await startScaler({ databaseUrl: ownDb.url, clock });
     try {
-      await scaler.post(WEBHOOK_PATH, payload([alert({ fingerprint: 'cpu', rule: 'cpu_scaling', kind: 'cpu' })]));
+      await scaler.post(
+        WEBHOOK_PATH,
+        payload([alert({ fingerprint: 'cpu', rule: 'cpu_scaling', kind: 'cpu' })]),
+      );
       await waitFor(() => scaler.driver.live.size === 25);
       scaler.driver.beat(clock.now);
       await scaler.core.flushHeartbeats();
@@ -66,11 +96,17 @@ describe('restart on PostgreSQL', () => {
       scaler.driver.beat(clock.now, beating);
       await scaler.core.flushHeartbeats();
       await scaler.core.reconcile();
-      await waitFor(() => scaler.driver.live.size === 25 && silent.every((id) => !scaler.driver.live.has(id))).catch((err) => {
-        throw new Error(`${err.message}: live ${scaler.driver.live.size}, silent still live ${silent.filter((id) => scaler.driver.live.has(id)).length}`);
+      await waitFor(
+        () => scaler.driver.live.size === 25 && silent.every((id) => !scaler.driver.live.has(id)),
+      ).catch((err) => {
+        throw new Error(
+          `${err.message}: live ${scaler.driver.live.size}, silent still live ${silent.filter((id) => scaler.driver.live.has(id)).length}`,
+        );
       });
       expect(beating.every((id) => scaler.driver.live.has(id))).toBe(true);
-      const retired = (await scaler.get('/api/v1/decisions?limit=200')).body.decisions.filter((d: { reason?: string }) => d.reason === 'heartbeat_lost');
+      const retired = (await scaler.get('/api/v1/decisions?limit=200')).body.decisions.filter(
+        (d: { reason?: string }) => d.reason === 'heartbeat_lost',
+      );
       expect(retired.map((d: { agentId: string }) => d.agentId).sort()).toEqual([...silent].sort());
     } finally {
       await scaler.stop();

@@ -9,7 +9,9 @@ describe('base composition', () => {
   });
 
   test('runs every non-dynamic agent type', () => {
-    const types = EXAMPLE_CONFIG.categories.filter((c) => !c.dynamic).flatMap((c) => c.agents.map((a) => a.id));
+    const types = EXAMPLE_CONFIG.categories
+      .filter((c) => !c.dynamic)
+      .flatMap((c) => c.agents.map((a) => a.id));
     expect(types).toHaveLength(16);
     for (const id of types) expect(base.map((slot) => slot.role)).toContain(id);
   });
@@ -32,7 +34,9 @@ describe('fill sequence', () => {
   test('respects each category capacity', () => {
     const sequence = fillSequence(EXAMPLE_CONFIG);
     for (const category of EXAMPLE_CONFIG.categories.filter((c) => !c.dynamic)) {
-      expect(sequence.filter((slot) => slot.category === category.name)).toHaveLength(category.capacity);
+      expect(sequence.filter((slot) => slot.category === category.name)).toHaveLength(
+        category.capacity,
+      );
     }
   });
 });

@@ -12,7 +12,11 @@ describe('webhook on PostgreSQL', () => {
 
   beforeAll(async () => {
     testDb = await createTestDatabase('scaler_webhook');
-    scaler = await startScaler({ databaseUrl: testDb.url, auth: { bearerToken: TOKEN, basic: { username: 'am', password: 'secret' } }, maxBodyBytes: 64 * 1024 });
+    scaler = await startScaler({
+      databaseUrl: testDb.url,
+      auth: { bearerToken: TOKEN, basic: { username: 'am', password: 'secret' } },
+      maxBodyBytes: 64 * 1024,
+    });
   });
 
   afterAll(async () => {
@@ -20,20 +24,29 @@ describe('webhook on PostgreSQL', () => {
     await testDb.drop();
   });
 
-  const notificationCount = async () => Number((await scaler.database.query<{ n: string }>('SELECT count(*) AS n FROM notifications')).rows[0].n);
+  const notificationCount = async () =>
+    Number(
+      (await scaler.database.query<{ n: string }>('SELECT count(*) AS n FROM notifications'))
+        .rows[0].n,
+    );
 
   test('base pool starts with the service', () => {
     expect(scaler.driver.live.size).toBe(20);
   });
 
   test('missing credentials get 401', async () => {
-    const response = await scaler.post(WEBHOOK_PATH, payload([alert({ fingerprint: 'a1', rule: 'actor_system_load', kind: 'rule' })]));
+    const response = await scaler.post(
+      WEBHOOK_PATH,
+      payload([alert({ fingerprint: 'a1', rule: 'actor_system_load', kind: 'rule' })]),
+    );
     expect(response.status).toBe(401);
     expect(await notificationCount()).toBe(0);
   });
 
   test('wrong bearer token gets 401', async () => {
-    const response = await scaler.post(WEBHOOK_PATH, payload([]), { authorization: 'Bearer test-token-1235' });
+    const response = await scaler.post(WEBHOOK_PATH, payload([]), {
+      authorization: 'Bearer test-token-1235',
+    });
     expect(response.status).toBe(401);
   });
 
@@ -44,11 +57,17 @@ describe('webhook on PostgreSQL', () => {
   });
 
   test('invalid payload gets 400 naming the field', async () => {
-    const bad = { ...payload([alert({ fingerprint: 'a1', rule: 'actor_system_load', kind: 'rule' })]), version: '3' };
+    const bad = {
+      ...payload([alert({ fingerprint: 'a1', rule: 'actor_system_load', kind: 'rule' })]),
+      version: '3',
+    };
     bad.alerts[0] = { ...bad.alerts[0], startsAt: 'yesterday' };
     const response = await scaler.post(WEBHOOK_PATH, bad, AUTH);
     expect(response.status).toBe(400);
-    expect(response.body.issues.map((issue: { path: string }) => issue.path)).toEqual(['version', 'alerts.0.startsAt']);
+    expect(response.body.issues.map((issue: { path: string }) => issue.path)).toEqual([
+      'version',
+      'alerts.0.startsAt',
+    ]);
     expect(await notificationCount()).toBe(0);
   });
 
@@ -59,7 +78,14 @@ describe('webhook on PostgreSQL', () => {
   });
 
   test('oversized body gets 413', async () => {
-    const big = payload([alert({ fingerprint: 'big', rule: 'actor_system_load', kind: 'rule', annotations: { description: 'x'.repeat(70 * 1024) } })]);
+    const big = payload([
+      alert({
+        fingerprint: 'big',
+        rule: 'actor_system_load',
+        kind: 'rule',
+        annotations: { description: 'x'.repeat(70 * 1024) },
+      }),
+    ]);
     const response = await scaler.post(WEBHOOK_PATH, big, AUTH);
     expect(response.status).toBe(413);
     expect(await notificationCount()).toBe(0);
@@ -76,15 +102,25 @@ describe('webhook on PostgreSQL', () => {
   });
 
   test('unknown rule is recorded as ignored', async () => {
-    const response = await scaler.post(WEBHOOK_PATH, payload([alert({ fingerprint: 'u1', rule: '../../etc/passwd', kind: 'rule' })]), AUTH);
+    const response = await scaler.post(
+      WEBHOOK_PATH,
+      payload([alert({ fingerprint: 'u1', rule: '../../etc/passwd', kind: 'rule' })]),
+      AUTH,
+    );
     expect(response.status).toBe(200);
     expect(response.body.ignored).toBe(1);
     const decisions = await scaler.get('/api/v1/decisions?rule=../../etc/passwd', AUTH);
-    expect(decisions.body.decisions[0]).toMatchObject({ action: 'ignore', outcome: 'ignored', reason: 'unknown_rule' });
+    expect(decisions.body.decisions[0]).toMatchObject({
+      action: 'ignore',
+      outcome: 'ignored',
+      reason: 'unknown_rule',
+    });
   });
 
   test('webhook statuses are counted', async () => {
-    const text = await scaler.registry.getSingleMetricAsString('swarm_scaler_webhook_requests_total');
+    const text = await scaler.registry.getSingleMetricAsString(
+      'swarm_scaler_webhook_requests_total',
+    );
     expect(text).toMatch(/status="401"} 2/);
     expect(text).toMatch(/status="413"} 1/);
   });
@@ -93,7 +129,9 @@ describe('webhook on PostgreSQL', () => {
     await waitFor(async () => (await scaler.metric('swarm_agents')) === 22);
     expect(await scaler.metric('swarm_scaler_desired_agents')).toBe(22);
     const text = await scaler.registry.getSingleMetricAsString('swarm_agents');
-    expect(text).toMatch(/swarm_agents\{category="core_architecture",role="actor-supervisor",state="running"\} 1/);
+    expect(text).toMatch(
+      /swarm_agents\{category="core_architecture",role="actor-supervisor",state="running"\} 1/,
+    );
     expect(text).not.toMatch(/state="spawning"/);
   });
 
@@ -110,7 +148,10 @@ describe('webhook with the store down', () => {
     const scaler = await startScaler({ databaseUrl: testDb.url });
     try {
       await testDb.drop();
-      const response = await scaler.post(WEBHOOK_PATH, payload([alert({ fingerprint: 'o1', rule: 'actor_system_load', kind: 'rule' })]));
+      const response = await scaler.post(
+        WEBHOOK_PATH,
+        payload([alert({ fingerprint: 'o1', rule: 'actor_system_load', kind: 'rule' })]),
+      );
       expect(response.status).toBe(503);
       expect(response.body.error).toBe('store_unavailable');
       expect(scaler.driver.live.size).toBe(20);
@@ -124,7 +165,10 @@ describe('webhook on PGlite', () => {
   test('same flow works in memory', async () => {
     const scaler = await startScaler({});
     try {
-      const response = await scaler.post(WEBHOOK_PATH, payload([alert({ fingerprint: 'p1', rule: 'cpu_scaling', kind: 'cpu' })]));
+      const response = await scaler.post(
+        WEBHOOK_PATH,
+        payload([alert({ fingerprint: 'p1', rule: 'cpu_scaling', kind: 'cpu' })]),
+      );
       expect(response.status).toBe(200);
       await waitFor(() => scaler.driver.live.size === 25);
       expect(scaler.database.kind).toBe('pglite');

@@ -2,7 +2,15 @@ import { openDatabase, type Database } from '../../src/store/database';
 import { migrate } from '../../src/store/migrate';
 import { createTestDatabase, type TestDatabase } from './pg-test-db';
 
-const TABLES = ['agents', 'alert_instances', 'decisions', 'notifications', 'pool_transitions', 'rule_clocks', 'swarm_state'];
+const TABLES = [
+  'agents',
+  'alert_instances',
+  'decisions',
+  'notifications',
+  'pool_transitions',
+  'rule_clocks',
+  'swarm_state',
+];
 
 async function tableNames(database: Database): Promise<string[]> {
   const result = await database.query<{ tablename: string }>(
@@ -16,7 +24,9 @@ async function expectAppendOnly(database: Database): Promise<void> {
     "INSERT INTO decisions (swarm, at, rule, action, outcome, replica) VALUES ('s', now(), 'r', 'spawn', 'applied', 'x')",
   );
   await expect(database.query('DELETE FROM decisions')).rejects.toThrow(/append-only/);
-  await expect(database.query("UPDATE decisions SET rule = 'other'")).rejects.toThrow(/append-only/);
+  await expect(database.query("UPDATE decisions SET rule = 'other'")).rejects.toThrow(
+    /append-only/,
+  );
 }
 
 describe('migrate on PostgreSQL', () => {

@@ -35,10 +35,10 @@ export const registerDecisions: RegisterCommand = (program: Command, io: CliIo, 
     .option('--json', 'print the raw JSON page')
     .option('--url <url>', 'admin API of the running service', DEFAULT_ADMIN_URL)
     .action(async (options: DecisionsOptions) => {
-      const page = await new AdminClient(options.url, io.env).get<{ decisions: DecisionEntry[]; nextCursor: number | null }>(
-        '/api/v1/decisions',
-        { rule: options.rule, limit: options.limit, cursor: options.cursor },
-      );
+      const page = await new AdminClient(options.url, io.env).get<{
+        decisions: DecisionEntry[];
+        nextCursor: number | null;
+      }>('/api/v1/decisions', { rule: options.rule, limit: options.limit, cursor: options.cursor });
       if (options.json) io.stdout(`${JSON.stringify(page, null, 2)}\n`);
       else {
         for (const entry of page.decisions) io.stdout(`${formatDecision(entry)}\n`);
@@ -56,5 +56,12 @@ export function formatDecision(entry: DecisionEntry): string {
     entry.agentId ? `agent=${entry.agentId}` : '',
     entry.dueAt ? `due=${new Date(entry.dueAt).toISOString()}` : '',
   ].filter(Boolean);
-  return [new Date(entry.at).toISOString(), `#${entry.id}`, entry.rule, entry.action, entry.outcome, ...details].join(' ');
+  return [
+    new Date(entry.at).toISOString(),
+    `#${entry.id}`,
+    entry.rule,
+    entry.action,
+    entry.outcome,
+    ...details,
+  ].join(' ');
 }

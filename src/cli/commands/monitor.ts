@@ -39,7 +39,9 @@ export const registerMonitor: RegisterCommand = (program: Command, io: CliIo, se
     .action(async (options: MonitorOptions) => {
       const intervalMs = parseInterval(options.interval);
       if (intervalMs === undefined) {
-        io.stderr(`monitor: invalid --interval "${options.interval}": give a duration such as 1s, 500ms or 1m\n`);
+        io.stderr(
+          `monitor: invalid --interval "${options.interval}": give a duration such as 1s, 500ms or 1m\n`,
+        );
         setExit(EXIT.usage);
         return;
       }
@@ -73,7 +75,9 @@ async function snapshot(client: AdminClient): Promise<string> {
 /** Formats one monitor block: the pool line, agents per category, then the active triggers. */
 export function formatSnapshot(pool: PoolSummary, alerts: AlertSummary[], at: Date): string {
   const lines = [`${at.toISOString()} ${formatPoolLine(pool)}`];
-  for (const [category, count] of Object.entries(pool.byCategory).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [category, count] of Object.entries(pool.byCategory).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
     lines.push(`  ${category.padEnd(24)} ${count}`);
   }
   const active = alerts.filter((alert) => alert.kind !== 'watchdog');
@@ -82,7 +86,9 @@ export function formatSnapshot(pool: PoolSummary, alerts: AlertSummary[], at: Da
     let effect = 'pending';
     if (alert.acted) effect = `+${alert.granted.length}`;
     else if (alert.lastSkip) effect = `waiting (${alert.lastSkip})`;
-    lines.push(`  ${alert.rule} ${alert.kind}/${alert.direction} ${alert.status} since ${alert.startsAt} ${effect}`);
+    lines.push(
+      `  ${alert.rule} ${alert.kind}/${alert.direction} ${alert.status} since ${alert.startsAt} ${effect}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -14,19 +14,27 @@ interface ScaleOptions {
 export const registerScale: RegisterCommand = (program: Command, io: CliIo, setExit) => {
   program
     .command('scale')
-    .description('pin the pool of a running scaler to a number of agents (within min_agents..max_agents)')
+    .description(
+      'pin the pool of a running scaler to a number of agents (within min_agents..max_agents)',
+    )
     .option('-t, --target <agents>', 'desired number of agents')
     .option('--unpin', 'release the pin and let alerts drive the pool again')
     .option('--url <url>', 'admin API of the running service', DEFAULT_ADMIN_URL)
     .action(async (options: ScaleOptions) => {
       const target = parseTarget(options);
       if (target === 'invalid') {
-        io.stderr('scale: give --target with a whole number of agents, such as --target 30, or --unpin\n');
+        io.stderr(
+          'scale: give --target with a whole number of agents, such as --target 30, or --unpin\n',
+        );
         setExit(EXIT.usage);
         return;
       }
-      const pool = await new AdminClient(options.url, io.env).post<PoolSummary>('/api/v1/scale', { target });
-      io.stdout(`${target === null ? 'unpinned' : `pinned at ${target}`}: ${formatPoolLine(pool)}\n`);
+      const pool = await new AdminClient(options.url, io.env).post<PoolSummary>('/api/v1/scale', {
+        target,
+      });
+      io.stdout(
+        `${target === null ? 'unpinned' : `pinned at ${target}`}: ${formatPoolLine(pool)}\n`,
+      );
       setExit(EXIT.ok);
     });
 };
