@@ -39,16 +39,26 @@ async function startExporter(server: BenchNatsServer, prefix: string): Promise<M
   };
 }
 
-async function startBareSubscriber(
+/**
+ * Starts a plain nats.js subscriber: `bare` only counts messages, `parsing` also decodes each
+ * body with `msg.json()`, the least any consumer of JSON telemetry does.
+ */
+async function startPlainSubscriber(
   server: BenchNatsServer,
   subject: string,
+  isParsing: boolean,
 ): Promise<MeasuredSubscriber> {
   const nc = await connect({ servers: server.url });
   let count = 0;
   nc.subscribe(subject, {
-    callback: () => {
-      count++;
-    },
+    callback: isParsing
+      ? (_err, msg) => {
+          msg.json();
+          count++;
+        }
+      : () => {
+          count++;
+        },
   });
   await nc.flush();
   return { processed: () => count, stop: () => nc.close() };
@@ -73,9 +83,11 @@ function job(
   };
 }
 
+type SubscriberKind = 'exporter' | 'bare' | 'parsing';
+
 async function ingestOnce(
   server: BenchNatsServer,
-  kind: 'exporter' | 'bare',
+  kind: SubscriberKind,
   eventsPerMessage: number,
   totalEvents: number,
 ) {
@@ -83,7 +95,7 @@ async function ingestOnce(
   const subscriber =
     kind === 'exporter'
       ? await startExporter(server, prefix)
-      : await startBareSubscriber(server, `${prefix}.pg_query`);
+      : await startPlainSubscriber(server, `${prefix}.pg_query`, kind === 'parsing');
   try {
     return await measureIngest(subscriber, job(server, prefix, eventsPerMessage, totalEvents));
   } finally {
@@ -94,42 +106,61 @@ async function ingestOnce(
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/** Wall-clock and CPU rates of one subscriber kind over the rounds. */
+interface RoundRates {
+  wall: number[];
+  cpu: number[];
+}
+
+/** Returns an entry of the exporter's median rate against a baseline, with the median ratio. */
+function compared(name: string, unit: string, ours: number[], baseline: number[]): BenchEntry {
+  const ratios = ours.map((value, round) => value / baseline[round]);
+  return {
+    name,
+    value: Math.round(median(ours)),
+    unit,
+    baseline: Math.round(median(baseline)),
+    ratio: round3(median(ratios)),
+  };
+}
+
 async function singleEventIngest(server: BenchNatsServer): Promise<BenchEntry[]> {
-  const exporterRates: number[] = [];
-  const bareRates: number[] = [];
-  const ratios: number[] = [];
-  const exporterCpuRates: number[] = [];
-  const bareCpuRates: number[] = [];
-  const cpuRatios: number[] = [];
+  const kinds: SubscriberKind[] = ['bare', 'parsing', 'exporter'];
+  const rates = new Map<SubscriberKind, RoundRates>(
+    kinds.map((kind) => [kind, { wall: [], cpu: [] }]),
+  );
   let lost = 0;
-  // Rounds alternate the two subscribers, and the ratio is the median of each round's ratio,
-  // so that load from other processes shifts both sides of a ratio alike.
+  // Rounds alternate the subscribers, and each ratio is the median of the per-round ratios, so
+  // that load from other processes shifts both sides of a ratio alike.
   for (let round = 0; round < 5; round++) {
-    const bare = await ingestOnce(server, 'bare', 1, 500_000);
-    const ours = await ingestOnce(server, 'exporter', 1, 500_000);
-    bareRates.push(bare.eventsPerSecond);
-    exporterRates.push(ours.eventsPerSecond);
-    ratios.push(ours.eventsPerSecond / bare.eventsPerSecond);
-    exporterCpuRates.push(ours.eventsPerCpuSecond);
-    bareCpuRates.push(bare.eventsPerCpuSecond);
-    cpuRatios.push(ours.eventsPerCpuSecond / bare.eventsPerCpuSecond);
-    lost += ours.sent - ours.processed;
+    for (const kind of kinds) {
+      const result = await ingestOnce(server, kind, 1, 500_000);
+      rates.get(kind)?.wall.push(result.eventsPerSecond);
+      rates.get(kind)?.cpu.push(result.eventsPerCpuSecond);
+      if (kind === 'exporter') lost += result.sent - result.processed;
+    }
   }
+  const [bare, parsing, ours] = kinds.map((kind) => rates.get(kind) as RoundRates);
   return [
-    {
-      name: 'exporter_ingest_single_event_messages',
-      value: Math.round(median(exporterRates)),
-      unit: 'events/s',
-      baseline: Math.round(median(bareRates)),
-      ratio: round3(median(ratios)),
-    },
-    {
-      name: 'exporter_ingest_single_event_messages_per_cpu_second',
-      value: Math.round(median(exporterCpuRates)),
-      unit: 'events/cpu-s',
-      baseline: Math.round(median(bareCpuRates)),
-      ratio: round3(median(cpuRatios)),
-    },
+    compared('exporter_ingest_single_event_messages', 'events/s', ours.wall, bare.wall),
+    compared(
+      'exporter_ingest_single_event_messages_per_cpu_second',
+      'events/cpu-s',
+      ours.cpu,
+      bare.cpu,
+    ),
+    compared(
+      'exporter_ingest_single_event_messages_vs_parsing_subscriber',
+      'events/s',
+      ours.wall,
+      parsing.wall,
+    ),
+    compared(
+      'exporter_ingest_single_event_messages_vs_parsing_subscriber_per_cpu_second',
+      'events/cpu-s',
+      ours.cpu,
+      parsing.cpu,
+    ),
     { name: 'exporter_ingest_single_event_lost', value: lost, unit: 'events' },
   ];
 }
