@@ -72,7 +72,7 @@ export const registerSimulate: RegisterCommand = (program: Command, io: CliIo, s
     .option('--subject-prefix <prefix>', 'telemetry subject prefix', DEFAULT_SUBJECT_PREFIX)
     .option(
       '--rate <events-per-second>',
-      'events per second in total; the rates the thresholds fix (queries, NATS messages) come first',
+      'events per second in total; rates fixed by thresholds (queries, NATS messages) come first',
       '100',
     )
     .option('--shape <shape>', `load shape: ${SHAPES.join(', ')}`, 'scenario')
