@@ -233,6 +233,8 @@ export class ScalerCore {
     ignored: IgnoredAlert[],
     at: number,
   ): Promise<void> {
+    // The set only keeps repeats out of the log, so it is cleared rather than allowed to grow.
+    if (this.ignoredSeen.size > RECENT_KEYS) this.ignoredSeen.clear();
     const fresh = ignored.filter(
       (alert) => !this.ignoredSeen.has(`${alert.fingerprint}|${alert.reason}`),
     );

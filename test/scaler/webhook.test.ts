@@ -101,6 +101,20 @@ describe('webhook on PostgreSQL', () => {
     expect(scaler.driver.calls.filter((call) => call.kind === 'spawn')).toHaveLength(22);
   });
 
+  test('label values are stored verbatim', async () => {
+    const tricky = `it's a \\ "quote" $1 '); DROP TABLE agents; --`;
+    const body = payload([
+      alert({ fingerprint: 'q1', rule: 'actor_count', kind: 'framework', annotations: { description: tricky }, labels: { team: tricky } }),
+    ]);
+    const response = await scaler.post(WEBHOOK_PATH, body, AUTH);
+    expect(response.status).toBe(200);
+    const stored = await scaler.database.query<{ labels: Record<string, string>; annotations: Record<string, string> }>(
+      "SELECT labels, annotations FROM alert_instances WHERE fingerprint = 'q1'",
+    );
+    expect(stored.rows[0].labels.team).toBe(tricky);
+    expect(stored.rows[0].annotations.description).toBe(tricky);
+  });
+
   test('unknown rule is recorded as ignored', async () => {
     const response = await scaler.post(
       WEBHOOK_PATH,
@@ -126,8 +140,8 @@ describe('webhook on PostgreSQL', () => {
   });
 
   test('swarm_agents reports the pool', async () => {
-    await waitFor(async () => (await scaler.metric('swarm_agents')) === 22);
-    expect(await scaler.metric('swarm_scaler_desired_agents')).toBe(22);
+    await waitFor(async () => (await scaler.metric('swarm_agents')) === 24);
+    expect(await scaler.metric('swarm_scaler_desired_agents')).toBe(24);
     const text = await scaler.registry.getSingleMetricAsString('swarm_agents');
     expect(text).toMatch(
       /swarm_agents\{category="core_architecture",role="actor-supervisor",state="running"\} 1/,
