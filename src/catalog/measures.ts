@@ -17,6 +17,10 @@ export interface MeasureSpec {
   metrics: readonly string[];
 }
 
+// Snapshot gauges reach every exporter replica, so each replica exports the whole value: they are
+// deduplicated with `max without (instance)` before summing. Event counters are split between
+// replicas by the NATS queue group, so their rates are summed directly.
+//
 // Rates use a fixed 1m window: rule expressions are evaluated by Prometheus, where Grafana's
 // $__rate_interval does not exist. One minute covers four scrapes at the default 15s interval.
 const RATE_WINDOW = '1m';
@@ -24,21 +28,21 @@ const RATE_WINDOW = '1m';
 const MEASURES: readonly MeasureSpec[] = [
   {
     name: 'systemcore_operations',
-    expr: 'sum(systemcore_operations_in_flight)',
+    expr: 'sum(max without (instance) (systemcore_operations_in_flight))',
     unit: 'short',
     description: 'SystemCore operations in flight',
     metrics: ['systemcore_operations_in_flight'],
   },
   {
     name: 'actor_system_load',
-    expr: 'sum(actors_active)',
+    expr: 'sum(max without (instance) (actors_active))',
     unit: 'short',
     description: 'active actors',
     metrics: ['actors_active'],
   },
   {
     name: 'actor_count',
-    expr: 'sum(actors_active)',
+    expr: 'sum(max without (instance) (actors_active))',
     unit: 'short',
     description: 'active actors',
     metrics: ['actors_active'],
@@ -75,7 +79,9 @@ const MEASURES: readonly MeasureSpec[] = [
   },
   {
     name: 'database_connections',
-    expr: 'sum(pg_pool_active_connections) / clamp_min(sum(pg_pool_max_connections), 1)',
+    expr:
+      'sum(max without (instance) (pg_pool_active_connections))' +
+      ' / clamp_min(sum(max without (instance) (pg_pool_max_connections)), 1)',
     unit: 'percentunit',
     description: 'share of the PostgreSQL pools in use',
     metrics: ['pg_pool_active_connections', 'pg_pool_max_connections'],
@@ -96,7 +102,7 @@ const MEASURES: readonly MeasureSpec[] = [
   },
   {
     name: 'pending_tasks',
-    expr: 'sum(task_queue_depth)',
+    expr: 'sum(max without (instance) (task_queue_depth))',
     unit: 'short',
     description: 'tasks waiting in the queues',
     metrics: ['task_queue_depth'],

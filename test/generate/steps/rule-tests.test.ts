@@ -69,7 +69,9 @@ describe('rule-tests step', () => {
     const dir = writeTemp(result.files);
     const rulesFile = path.join(dir, 'alerts/alerts.yml');
     const text = readFileSync(rulesFile, 'utf8');
-    writeFileSync(rulesFile, text.replace('sum(actors_active) > 10', 'sum(actors_active) > 20'));
+    const moved = text.replace(/(actors_active\)\)?) > 10\n/, '$1 > 20\n');
+    expect(moved).not.toBe(text);
+    writeFileSync(rulesFile, moved);
     const target = `${RULE_TESTS_DIR}/swarm-scaler-actor-system-load-high.test.yml`;
     const { code, output } = runTool('promtool', ['test', 'rules', target], dir);
     rmSync(dir, { recursive: true, force: true });
