@@ -19,6 +19,8 @@ import type { AlertInstance, RoleSlot } from './types';
 export interface PoolShape {
   roleCounts: ReadonlyMap<string, number>;
   categoryFree: ReadonlyMap<string, number>;
+  /** Called when a pick passes over a category without a free slot. */
+  onCategoryFull?: (category: string) => void;
 }
 
 /** Priority classes of pending tasks. */
@@ -74,6 +76,7 @@ export function requestedRoles(
         config.triggers.cpu?.agentsPerTrigger ?? 0,
         shape.roleCounts,
         shape.categoryFree,
+        shape.onCategoryFull,
       );
     case 'queue':
       return queueRoles(instance, config, sequence, shape);
@@ -117,7 +120,13 @@ function queueRoles(
   const queue = config.triggers.queue;
   if (!queue) return [];
   if (!queue.priorityAware)
-    return pickFromSequence(sequence, queue.scaleUpAgents, shape.roleCounts, shape.categoryFree);
+    return pickFromSequence(
+      sequence,
+      queue.scaleUpAgents,
+      shape.roleCounts,
+      shape.categoryFree,
+      shape.onCategoryFull,
+    );
   const preferred = taskTypeSlots(instance, sequence);
   const firstCategory = config.categories.find((category) => !category.dynamic)?.name;
   const isUrgent = ['critical', 'high'].includes(taskPriority(instance));
@@ -132,7 +141,10 @@ function queueRoles(
   for (let index = 0; preferred.length > 0 && picks.length < queue.scaleUpAgents; index += 1) {
     const slot = preferred[index % preferred.length];
     const slotsLeft = free.get(slot.category) ?? 0;
-    if (slotsLeft <= 0) break;
+    if (slotsLeft <= 0) {
+      shape.onCategoryFull?.(slot.category);
+      break;
+    }
     free.set(slot.category, slotsLeft - 1);
     picks.push(slot);
   }
@@ -141,6 +153,7 @@ function queueRoles(
     queue.scaleUpAgents - picks.length,
     shape.roleCounts,
     free,
+    shape.onCategoryFull,
   );
   return [...picks, ...rest];
 }

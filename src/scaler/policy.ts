@@ -142,7 +142,12 @@ class PlanBuilder {
 
   private act(alert: AlertInstance): void {
     const key = instanceKey(alert);
-    const roles = requestedRoles(alert, this.config, this.sequence, this.tally.shape());
+    let isCategoryFull = false;
+    const shape = { ...this.tally.shape(), onCategoryFull: () => (isCategoryFull = true) };
+    const roles = requestedRoles(alert, this.config, this.sequence, shape);
+    // A fill-order pick that passed over a full category is logged, since its roles then depend on
+    // what else occupies the pool.
+    if (isCategoryFull && roles.length > 0) this.skip(alert.rule, 'category_full', alert);
     if (roles.length === 0) {
       const isGeneral = alert.kind === 'cpu' || alert.kind === 'queue';
       this.skip(alert.rule, isGeneral ? 'category_full' : 'no_roles', alert);

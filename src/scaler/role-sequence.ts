@@ -54,14 +54,15 @@ export function baseComposition(config: SwarmConfig): RoleSlot[] {
 
 /**
  * Picks the next `count` roles of the fill sequence that the pool does not already run, skipping
- * categories without a free slot. `roleCounts` and `categoryFree` describe the pool and are not
- * changed.
+ * categories without a free slot (reported through `onCategoryFull`). `roleCounts` and
+ * `categoryFree` describe the pool and are not changed.
  */
 export function pickFromSequence(
   sequence: RoleSlot[],
   count: number,
   roleCounts: ReadonlyMap<string, number>,
   categoryFree: ReadonlyMap<string, number>,
+  onCategoryFull?: (category: string) => void,
 ): RoleSlot[] {
   const consumed = new Map(roleCounts);
   const free = new Map(categoryFree);
@@ -74,7 +75,10 @@ export function pickFromSequence(
       continue;
     }
     const slotsLeft = free.get(slot.category) ?? 0;
-    if (slotsLeft <= 0) continue;
+    if (slotsLeft <= 0) {
+      onCategoryFull?.(slot.category);
+      continue;
+    }
     free.set(slot.category, slotsLeft - 1);
     picks.push(slot);
   }
