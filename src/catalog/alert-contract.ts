@@ -8,11 +8,11 @@
 export const ALERT_LABELS = {
   /** Name of the rule or trigger in the swarm YAML, such as `actor_system_load`. */
   rule: 'scaling_rule',
-  /** What kind of config entry the alert comes from; see AlertKind. */
+  /** Kind of config entry the alert comes from (see AlertKind). */
   kind: 'scaling_kind',
-  /** `up` or `down`: whether a firing alert asks for more or fewer agents. */
+  /** `up` or `down`: whether a firing alert requests more or fewer agents. */
   direction: 'scaling_direction',
-  /** Value of `swarm.topology`-independent swarm name, so several swarms can share one Alertmanager. */
+  /** Name of the swarm, so that several swarms can share one Alertmanager. */
   swarm: 'swarm',
 } as const;
 
@@ -37,7 +37,7 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export type ScalingDirection = 'up' | 'down';
 
-/** Name of the swarm used in the `swarm` label when the config does not set one. */
+/** Value of the `swarm` label; the swarm YAML has no name field, so every swarm uses this default. */
 export const DEFAULT_SWARM_NAME = 'ms-framework';
 
 /** Default HTTP port of `swarm-scaler serve`. */

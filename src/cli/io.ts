@@ -6,7 +6,7 @@ export interface CliIo {
   cwd: string;
 }
 
-/** The process's own streams. */
+/** Returns the process's own streams and environment. */
 export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),

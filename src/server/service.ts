@@ -67,7 +67,8 @@ export async function startService(
   const app = createApp({ registry, logger, scalerRouter: scaler.router, isReady: () => scaler.isReady() });
   const server = await listen(app, settings.host, settings.port);
   const port = (server.address() as AddressInfo).port;
-  logger.info({ host: settings.host, port, store: settings.databaseUrl ? 'postgresql' : 'pglite' }, 'http server listening');
+  const store = settings.databaseUrl ? 'postgresql' : 'pglite';
+  logger.info({ host: settings.host, port, store }, 'http server listening');
 
   await scaler.start();
   await exporter.start();

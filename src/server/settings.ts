@@ -84,6 +84,6 @@ function readSecretFile(file: string | undefined, variable: string): string | un
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (err) {
-    throw new SettingsError(`cannot read ${variable}=${file}: ${(err as Error).message}`, { cause: err });
+    throw new SettingsError(`failed to read ${variable}=${file}: ${(err as Error).message}: check the path and its permissions`, { cause: err });
   }
 }
