@@ -136,4 +136,24 @@ describe('operator verbs against a running scaler', () => {
     ).body.decisions;
     expect(log.filter((entry: { outcome: string }) => entry.outcome === 'dry_run')).toHaveLength(5);
   });
+  test('dry-run verb switches the mode', async () => {
+    const headers = { authorization: `Bearer ${TOKEN}` };
+    const off = captureIo();
+    expect(await run(['dry-run', 'off', '--url', scaler.url], off.io)).toBe(0);
+    expect(off.out()).toMatch(/^dry run off: pool \d+\/\d+ desired/);
+    expect((await scaler.get('/api/v1/pool', headers)).body.dryRun).toBe(false);
+    const on = captureIo();
+    expect(await run(['dry-run', 'on', '--url', scaler.url], on.io)).toBe(0);
+    expect(on.out()).toMatch(/^dry run on: pool .*dry run\)/);
+    expect((await scaler.get('/api/v1/pool', headers)).body.dryRun).toBe(true);
+    const log = (await scaler.get('/api/v1/decisions?rule=operator', headers)).body.decisions;
+    expect(log[0].action).toBe('dry_run_on');
+    expect(log[1].action).toBe('dry_run_off');
+  });
+
+  test('dry-run verb rejects an unknown mode', async () => {
+    const capture = captureIo();
+    expect(await run(['dry-run', 'maybe', '--url', scaler.url], capture.io)).toBe(64);
+    expect(capture.err()).toMatch(/maybe/);
+  });
 });

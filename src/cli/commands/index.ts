@@ -15,6 +15,7 @@ import { registerPause } from './pause';
 import { registerResume } from './resume';
 import { registerMonitor } from './monitor';
 import { registerDecisions } from './decisions';
+import { registerDryRun } from './dry-run';
 
 /** Adds one verb to the program. */
 export type RegisterCommand = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
@@ -33,4 +34,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerResume,
   registerMonitor,
   registerDecisions,
+  registerDryRun,
 ];
