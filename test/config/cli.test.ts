@@ -8,7 +8,7 @@ import { run } from '../../src/cli/main';
 
 const ROOT = join(__dirname, '..', '..');
 const EXAMPLE = join(ROOT, 'ms-framework-swarm.yaml');
-const EXAMPLE_MD = join(ROOT, '..', 'shared', 'example', 'ms-framework-autoscaling.md');
+const EXAMPLE_MD = join(ROOT, 'examples', 'ms-framework-autoscaling.md');
 const ORIGINAL = readFileSync(EXAMPLE, 'utf8');
 
 interface Captured {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,7 +9,7 @@ import { MAX_CONFIG_BYTES } from '../../src/config/yaml-source';
 
 const ROOT = join(__dirname, '..', '..');
 const EXAMPLE_YAML = join(ROOT, 'ms-framework-swarm.yaml');
-const EXAMPLE_MD = join(ROOT, '..', 'shared', 'example', 'ms-framework-autoscaling.md');
+const EXAMPLE_MD = join(ROOT, 'examples', 'ms-framework-autoscaling.md');
 const MINIMAL = join(__dirname, 'testdata', 'minimal.yaml');
 
 /** Drops every `source` field, which differs between the YAML and Markdown forms by design. */
@@ -331,5 +331,18 @@ describe('defaults', () => {
       ['core', 4],
       ['dynamic_pool', 1],
     ]);
+  });
+});
+
+describe('bundled example document', () => {
+  const published = join(ROOT, '..', 'shared', 'example', 'ms-framework-autoscaling.md');
+
+  const isPublished = existsSync(published);
+  if (!isPublished) {
+    process.stdout.write(`skipping the bundled example check: ${published} is missing\n`);
+  }
+
+  (isPublished ? test : test.skip)('matches the published example document', () => {
+    expect(readFileSync(EXAMPLE_MD, 'utf8')).toBe(readFileSync(published, 'utf8'));
   });
 });
