@@ -31,7 +31,8 @@ export async function startService(
   logger: Logger,
 ): Promise<RunningService> {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'swarm_scaler_process_' });
+  // Unprefixed, as Prometheus's own client libraries name them: process_cpu_seconds_total and so on.
+  collectDefaultMetrics({ register: registry });
 
   const driver: PoolDriver = createDriver(config, {
     logger,
