@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { SwarmConfig } from '../config/model';
 import type { Logger } from '../log';
+import type { PoolDriver } from '../pool/driver';
 import type { Database, QueryResult, Statement, Transaction } from '../store/database';
 import { writeDecisionStatement, type DecisionWrite } from '../store/decision-writes';
 import {
@@ -78,12 +79,15 @@ export interface EngineSettings {
   replica: string;
   now: () => number;
   watchdogWindowSeconds: number;
+  /** Read for `isHealthy()`: while it returns false, the policy skips spawns with `driver_down`. */
+  driver?: Pick<PoolDriver, 'kind' | 'isHealthy'>;
 }
 
 /** Serializes and records decisions for one swarm. */
 export class DecisionEngine {
   private lastDryRunSignature = '';
   private readonly loggedSkips = new Set<string>();
+  private isDriverDown = false;
 
   constructor(private readonly settings: EngineSettings) {}
 
@@ -151,7 +155,12 @@ export class DecisionEngine {
       pool,
       alerts,
       clocks,
-      controls: { paused: controls.paused, targetPin: controls.targetPin, frozen: freeze.frozen },
+      controls: {
+        paused: controls.paused,
+        targetPin: controls.targetPin,
+        frozen: freeze.frozen,
+        driverDown: this.checkDriverDown(),
+      },
     });
     const write: DecisionWrite = {
       at: now,
@@ -179,6 +188,19 @@ export class DecisionEngine {
       );
     }
     return { plan, freeze, work };
+  }
+
+  /** Reads the driver's health and logs one line when spawns freeze and one when they resume. */
+  private checkDriverDown(): boolean {
+    const { driver, logger } = this.settings;
+    const isDown = driver?.isHealthy?.() === false;
+    if (isDown !== this.isDriverDown) {
+      // Skipped spawns are not queued: the reconcile loop plans them again after recovery.
+      if (isDown) logger.warn({ driver: driver?.kind }, 'spawns frozen: the pool driver is down');
+      else logger.info({ driver: driver?.kind }, 'spawns resumed: the pool driver recovered');
+    }
+    this.isDriverDown = isDown;
+    return isDown;
   }
 
   private freezeDecisions(controls: SwarmRow, freeze: FreezeState, now: number): DecisionRow[] {

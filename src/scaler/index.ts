@@ -12,6 +12,7 @@ import { DEFAULT_SWARM_NAME } from '../catalog/alert-contract';
 import type { SwarmConfig } from '../config/model';
 import type { Logger } from '../log';
 import type { PoolDriver } from '../pool/driver';
+import { RetryPolicy, type RetryPolicyOptions } from '../pool/retry';
 import { openDatabase, type Database } from '../store/database';
 import { migrate } from '../store/migrate';
 import { listDecisions } from '../store/scaler-repository';
@@ -44,6 +45,11 @@ export interface ScalerOptions {
   now?: () => number;
   /** Scale-down freezes when no watchdog notification arrived for this long, in seconds (default 120). */
   watchdogWindowSeconds?: number;
+  /**
+   * Immediate retries of a failed spawn (default: 3 attempts, 200 ms doubling, see RetryPolicy).
+   * A spawn that still fails leaves its agent `failed`, and the reconcile loop retries it.
+   */
+  spawnRetry?: Partial<RetryPolicyOptions>;
 }
 
 /** The running scaler, as the service wiring uses it. */
@@ -93,6 +99,7 @@ export async function openScaler(options: ScalerOptions): Promise<OpenedScaler> 
     now,
     watchdogWindowSeconds,
     alertmanagerUrl: options.alertmanagerUrl,
+    retry: new RetryPolicy(options.spawnRetry),
   });
   let isStarted = false;
 
@@ -137,7 +144,7 @@ async function countPool(database: Database, swarm: string) {
     count: unknown;
   }>(
     `SELECT category, role, state, count(*) AS count FROM agents
-     WHERE swarm = $1 AND state IN ('spawning', 'running', 'retiring') GROUP BY category, role, state`,
+     WHERE swarm = $1 AND state IN ('spawning', 'running', 'retiring', 'failed') GROUP BY category, role, state`,
     [swarm],
   );
   return result.rows.map((row) => ({ ...row, count: Number(row.count) }));

@@ -6,6 +6,7 @@ const GAUGE_STATE: Record<string, string> = {
   spawning: 'starting',
   running: 'running',
   retiring: 'retiring',
+  failed: 'failed',
 };
 
 /** Pool rows for the `swarm_agents` gauge, read when Prometheus scrapes. */
@@ -17,6 +18,7 @@ export type PoolCounter = () => Promise<
 export interface ScalerMetrics {
   decisions: Counter<'rule' | 'action' | 'outcome'>;
   skippedSteps: Counter<'reason'>;
+  spawnFailures: Counter<'reason'>;
   alertToSpawn: Histogram<string>;
   webhookRequests: Counter<'status'>;
   desiredAgents: Gauge<string>;
@@ -53,6 +55,12 @@ export function registerScalerMetrics(registry: Registry, countPool: PoolCounter
     skippedSteps: new Counter({
       name: 'swarm_scaler_skipped_steps_total',
       help: 'Scaling steps the policy did not take, by reason.',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    spawnFailures: new Counter({
+      name: 'swarm_scaler_spawn_failures_total',
+      help: 'Spawns that still failed after their immediate retries, by driver failure reason.',
       labelNames: ['reason'],
       registers: [registry],
     }),

@@ -1,16 +1,18 @@
 /**
- * Carries out committed decisions on the pool driver: spawns, then retires. A spawn that fails
- * marks its agent `failed`, so the next decision replaces it. A retire that fails leaves the agent
- * `retiring`, and the reconcile loop calls retire again.
+ * Carries out committed decisions on the pool driver: spawns, then retires. A spawn is retried by
+ * the retry policy; one that still fails marks its agent `failed`, which keeps the slot, and the
+ * reconcile loop starts it again with the same agent id and idempotency key. A retire that fails
+ * leaves the agent `retiring`, and the reconcile loop calls retire again.
  */
 import type { Logger } from '../log';
-import { DriverError, type PoolDriver } from '../pool/driver';
+import { DriverError, type DriverFailureReason, type PoolDriver } from '../pool/driver';
+import { isRetryableDriverError, type RetryPolicy } from '../pool/retry';
 import type { Database } from '../store/database';
 import { recordDriverResults } from '../store/decision-writes';
 import {
   appendDecisions,
   countOccupied,
-  moveAgent,
+  markSpawnFailed,
   recordTransitions,
 } from '../store/scaler-repository';
 import type { CommittedWork } from './decision-engine';
@@ -25,7 +27,11 @@ export interface ExecutorSettings {
   swarm: string;
   replica: string;
   now: () => number;
+  /** Immediate retries of a failed spawn; later retries are the reconcile loop's. */
+  retry: RetryPolicy;
 }
+
+type SpawnWork = CommittedWork['spawns'][number];
 
 /** Runs driver calls for committed work and tracks them so that `drain` can wait. */
 export class PlanExecutor {
@@ -68,17 +74,11 @@ export class PlanExecutor {
     });
   }
 
-  /** Spawns one agent; returns its id once the driver acknowledged it. */
-  private async spawn(spawn: CommittedWork['spawns'][number]): Promise<string | undefined> {
-    const { driver, metrics, now } = this.settings;
+  /** Spawns one agent, retrying by policy; returns its id once the driver acknowledged it. */
+  private async spawn(spawn: SpawnWork): Promise<string | undefined> {
+    const { metrics, now } = this.settings;
     try {
-      await driver.spawn({
-        agentId: spawn.agentId,
-        role: spawn.role,
-        category: spawn.category,
-        spec: spawn.spec,
-        idempotencyKey: spawn.idempotencyKey,
-      });
+      await this.callSpawn(spawn);
       if (spawn.startsAt !== undefined)
         metrics.alertToSpawn.observe(Math.max(0, now() - spawn.startsAt) / 1000);
       return spawn.agentId;
@@ -93,15 +93,38 @@ export class PlanExecutor {
     }
   }
 
-  private async recordSpawnFailure(
-    spawn: CommittedWork['spawns'][number],
-    err: unknown,
-  ): Promise<void> {
+  /**
+   * Calls the driver, retrying retryable errors with the same request, so that a retry never adds
+   * an agent. Retries stop early once the driver reports itself down.
+   */
+  private async callSpawn(spawn: SpawnWork): Promise<void> {
+    const { driver, logger, retry } = this.settings;
+    const request = {
+      agentId: spawn.agentId,
+      role: spawn.role,
+      category: spawn.category,
+      spec: spawn.spec,
+      idempotencyKey: spawn.idempotencyKey,
+    };
+    await retry.run(() => driver.spawn(request), {
+      isRetryable: (err) => isRetryableDriverError(err) && driver.isHealthy?.() !== false,
+      onRetry: (err, attempt, delayMs) =>
+        logger.debug({ err, agentId: spawn.agentId, attempt, delayMs }, 'retrying spawn'),
+    });
+  }
+
+  /** Marks the agent `failed` (it keeps its slot), logs the decision and counts the reason. */
+  private async recordSpawnFailure(spawn: SpawnWork, err: unknown): Promise<void> {
     const { database, swarm, replica, now, logger, metrics } = this.settings;
-    const reason = err instanceof DriverError ? err.reason : 'unreachable';
-    logger.warn({ err, agentId: spawn.agentId, role: spawn.role, reason }, 'spawn failed');
+    // NOTE: errors other than DriverError come from a driver bug; they are counted as unreachable.
+    const reason: DriverFailureReason = err instanceof DriverError ? err.reason : 'unreachable';
+    logger.warn(
+      { err, agentId: spawn.agentId, role: spawn.role, reason },
+      'spawn failed; the reconcile loop retries it',
+    );
+    metrics.spawnFailures.inc({ reason });
     const rule = spawn.rule ?? spawn.origin;
-    if (await moveAgent(database, spawn.agentId, ['spawning'], 'failed', now())) {
+    if (await markSpawnFailed(database, spawn.agentId, reason)) {
       await recordTransitions(database, swarm, now(), [
         {
           agentId: spawn.agentId,

@@ -339,9 +339,11 @@ class PlanBuilder {
     rule: string,
     key?: string,
   ): SkipReason | undefined {
-    const block = this.tally.blockReason(slot.category);
+    const block = this.input.controls.driverDown
+      ? 'driver_down'
+      : this.tally.blockReason(slot.category);
     if (block) {
-      if (origin === 'base') this.skip(rule, block, undefined, slot.role);
+      if (origin !== 'alert') this.skip(rule, block, undefined, slot.role);
       return block;
     }
     this.tally.spawn(slot.role, slot.category, origin, origin === 'alert' ? rule : undefined);
@@ -436,8 +438,13 @@ class PlanBuilder {
   }
 }
 
+/** Orders retirement candidates: failed agents first, since they do no work, then newest first. */
 function newestFirst(agents: PoolAgent[]): PoolAgent[] {
+  const isFailed = (agent: PoolAgent) => (agent.state === 'failed' ? 0 : 1);
   return [...agents].sort(
-    (a, b) => b.spawnedAt - a.spawnedAt || b.agentId.localeCompare(a.agentId),
+    (a, b) =>
+      isFailed(a) - isFailed(b) ||
+      b.spawnedAt - a.spawnedAt ||
+      b.agentId.localeCompare(a.agentId),
   );
 }

@@ -9,7 +9,10 @@ import { instanceKey } from './types';
 /** `GET /api/v1/pool`. */
 export interface PoolView {
   desired: number;
+  /** Agents spawning or running; failed and retiring agents are left out. */
   actual: number;
+  /** Agents whose spawn failed; each keeps its slot until it is started again or retired. */
+  failed: number;
   agents: {
     id: string;
     role: string;
@@ -17,6 +20,8 @@ export interface PoolView {
     state: string;
     spawnedAt: string;
     lastHeartbeatAt: string | null;
+    /** Driver's reason for the last failed spawn, on `failed` agents. */
+    failureReason?: string;
   }[];
   byCategory: Record<string, number>;
   byRole: Record<string, number>;
@@ -66,7 +71,7 @@ export async function readPoolView(
       frozen: freeze.frozen,
     },
   });
-  const live = pool.filter((agent) => agent.state !== 'retiring');
+  const live = pool.filter((agent) => agent.state === 'spawning' || agent.state === 'running');
   const count = (key: (agent: (typeof live)[number]) => string) =>
     live.reduce<Record<string, number>>(
       (totals, agent) => ({ ...totals, [key(agent)]: (totals[key(agent)] ?? 0) + 1 }),
@@ -75,6 +80,7 @@ export async function readPoolView(
   return {
     desired: plan.desired,
     actual: live.length,
+    failed: pool.filter((agent) => agent.state === 'failed').length,
     agents: pool.map((agent) => ({
       id: agent.agentId,
       role: agent.role,
@@ -82,6 +88,7 @@ export async function readPoolView(
       state: agent.state,
       spawnedAt: new Date(agent.spawnedAt).toISOString(),
       lastHeartbeatAt: iso(agent.lastHeartbeatAt),
+      ...(agent.failureReason ? { failureReason: agent.failureReason } : {}),
     })),
     byCategory: count((agent) => agent.category),
     byRole: count((agent) => agent.role),

@@ -7,6 +7,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { AgentSpec, SwarmConfig } from '../config/model';
 import type { Logger } from '../log';
 import type { PoolDriver } from '../pool/driver';
+import type { RetryPolicy } from '../pool/retry';
 import type { Database } from '../store/database';
 import {
   freshNotifications,
@@ -58,6 +59,8 @@ export interface CoreSettings {
   now: () => number;
   watchdogWindowSeconds: number;
   alertmanagerUrl?: string;
+  /** Immediate retries of a failed spawn. */
+  retry: RetryPolicy;
 }
 
 /** Operator controls that the admin API changes. */
@@ -312,7 +315,7 @@ export class ScalerCore {
 
   /**
    * Converges the pool: re-reads active alerts from Alertmanager, retires agents whose heartbeats
-   * stopped, retries retires left hanging, and decides.
+   * stopped, retries retires left hanging and spawns that failed, and decides.
    */
   async reconcile(): Promise<void> {
     if (this.isStopped) return;
@@ -327,12 +330,15 @@ export class ScalerCore {
     }
     const lost = await this.retireSilentAgents();
     await this.retryHangingRetires(lost);
+    await this.retryFailedSpawns();
     await this.decide('reconcile');
   }
 
   private async retireSilentAgents(): Promise<string[]> {
-    const { swarm, now, config } = this.settings;
+    const { swarm, now, config, driver } = this.settings;
     const lost: string[] = [];
+    // A driver without a liveness source sends no heartbeats, so silence says nothing about agents.
+    if (driver.reportsHeartbeats === false) return lost;
     await this.engine.run('heartbeat', async (tx) => {
       const cutoff = now() - config.scaler.heartbeatTtlSeconds * 1000;
       const running = await loadAgentsByState(tx, swarm, ['running']);
@@ -380,6 +386,60 @@ export class ScalerCore {
       ...retiring.map((agent) => this.executor.retire(agent.agentId, agent.rule ?? agent.origin)),
       ...lost.map((agentId) => driver.retire(agentId).catch(() => undefined)),
     ]);
+  }
+
+  /**
+   * Starts failed agents again with their own agent id and idempotency key, so a retry never adds
+   * an agent for the same slot. Nothing is retried while the driver reports itself down.
+   */
+  async retryFailedSpawns(): Promise<void> {
+    const { database, swarm, driver, replica, now } = this.settings;
+    if (driver.isHealthy?.() === false) return;
+    const failed = await loadAgentsByState(database, swarm, ['failed']);
+    const claimed: typeof failed = [];
+    // The conditional move claims each agent, so that two replicas never retry the same one.
+    for (const agent of failed) {
+      const isClaimed = await moveAgent(database, agent.agentId, ['failed'], 'spawning', now());
+      if (isClaimed) claimed.push(agent);
+    }
+    if (claimed.length === 0) return;
+    const poolSize = await countOccupied(database, swarm);
+    await recordTransitions(
+      database,
+      swarm,
+      now(),
+      claimed.map(({ agentId }) => ({ agentId, from: 'failed', to: 'spawning', poolSize })),
+    );
+    await appendDecisions(
+      database,
+      swarm,
+      replica,
+      claimed.map((agent) => ({
+        at: now(),
+        rule: agent.rule ?? agent.origin,
+        action: 'spawn',
+        outcome: 'retried',
+        reason: agent.failureReason,
+        agentId: agent.agentId,
+        role: agent.role,
+        category: agent.category,
+      })),
+    );
+    for (const agent of claimed)
+      this.settings.metrics.decisions.inc({
+        rule: agent.rule ?? agent.origin,
+        action: 'spawn',
+        outcome: 'retried',
+      });
+    this.settings.logger.info({ agents: claimed.length }, 'retrying failed spawns');
+    await this.executor.execute({
+      spawns: claimed.map((agent) => ({
+        ...agent,
+        spec: this.specOf(agent.role, agent.category),
+        startsAt: undefined,
+      })),
+      retires: [],
+    });
   }
 
   /** Starts again, with the same idempotency keys, every agent the store lists as alive. */

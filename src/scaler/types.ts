@@ -2,14 +2,22 @@
 import type { AlertKind, ScalingDirection } from '../catalog/alert-contract';
 import type { AgentSpec } from '../config/model';
 
-/** Lifecycle of an agent the scaler started. `spawning`, `running` and `retiring` occupy a slot. */
+/**
+ * Lifecycle of an agent the scaler started. `spawning`, `running`, `retiring` and `failed` occupy a
+ * slot: a failed spawn keeps its slot until it is started again or retired.
+ */
 export type AgentState = 'spawning' | 'running' | 'retiring' | 'retired' | 'lost' | 'failed';
 
 /** Why an agent is in the pool: the base composition, an alert instance, or an operator's pin. */
 export type AgentOrigin = 'base' | 'alert' | 'manual';
 
 /** States that count against `max_agents` and category capacity. */
-export const OCCUPYING_STATES: readonly AgentState[] = ['spawning', 'running', 'retiring'];
+export const OCCUPYING_STATES: readonly AgentState[] = [
+  'spawning',
+  'running',
+  'retiring',
+  'failed',
+];
 
 /** An agent as the policy reads it. Times are milliseconds since the epoch. */
 export interface PoolAgent {
@@ -24,6 +32,8 @@ export interface PoolAgent {
   instanceKey?: string;
   spawnedAt: number;
   lastHeartbeatAt?: number;
+  /** Driver's reason for the last failed spawn, set while the agent is `failed`. */
+  failureReason?: string;
 }
 
 /** A role with its category and spec, as the pool runs it. */
@@ -67,7 +77,8 @@ export type SkipReason =
   | 'frozen'
   | 'paused'
   | 'pinned'
-  | 'no_roles';
+  | 'no_roles'
+  | 'driver_down';
 
 /** Operator controls and the freeze, as of the decision. */
 export interface Controls {
@@ -76,6 +87,8 @@ export interface Controls {
   targetPin: number | null;
   /** True while scale-down is frozen because the alert pipeline may be blind. */
   frozen: boolean;
+  /** True while the pool driver reports itself down, so spawns are skipped. Absent means false. */
+  driverDown?: boolean;
 }
 
 /** Last scale action per rule, in milliseconds since the epoch. */

@@ -168,7 +168,7 @@ export function writeDecisionStatement(
          fingerprint text, starts_at timestamptz, idempotency_key text, spawned_at timestamptz)
        RETURNING 1),
      retiring AS (
-       UPDATE agents SET state = 'retiring' WHERE agent_id = ANY($3::text[]) AND state IN ('spawning', 'running') RETURNING 1),
+       UPDATE agents SET state = 'retiring' WHERE agent_id = ANY($3::text[]) AND state IN ('spawning', 'running', 'failed') RETURNING 1),
      adopted AS (
        UPDATE agents AS ag SET fingerprint = h.fingerprint, starts_at = h.starts_at
        FROM jsonb_to_recordset($4::jsonb) AS h(agent_id text, fingerprint text, starts_at timestamptz)
@@ -308,13 +308,13 @@ function driverResultsStatement(
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS m(agent_id text, from_state text, to_state text)),
      moved AS (
        UPDATE agents AS ag SET state = m.to_state,
-         retired_at = CASE WHEN m.to_state IN ('retired', 'lost', 'failed') THEN $3::timestamptz ELSE ag.retired_at END
+         retired_at = CASE WHEN m.to_state IN ('retired', 'lost') THEN $3::timestamptz ELSE ag.retired_at END
        FROM moves m WHERE ag.agent_id = m.agent_id AND ag.state = m.from_state
        RETURNING ag.agent_id, m.from_state, m.to_state)
      INSERT INTO pool_transitions (swarm, at, agent_id, from_state, to_state, pool_size)
      SELECT $1::text, $3::timestamptz, moved.agent_id, moved.from_state, moved.to_state,
-       (SELECT count(*) FROM agents WHERE swarm = $1 AND state IN ('spawning', 'running', 'retiring'))
-         - (SELECT count(*) FROM moved WHERE to_state NOT IN ('spawning', 'running', 'retiring'))
+       (SELECT count(*) FROM agents WHERE swarm = $1 AND state IN ('spawning', 'running', 'retiring', 'failed'))
+         - (SELECT count(*) FROM moved WHERE to_state NOT IN ('spawning', 'running', 'retiring', 'failed'))
      FROM moved WHERE moved.to_state <> 'running'`,
     params: [
       swarm,

@@ -76,7 +76,7 @@ export interface NewAgentRow {
   spawnedAt: number;
 }
 
-const OCCUPYING = "('spawning', 'running', 'retiring')";
+const OCCUPYING = "('spawning', 'running', 'retiring', 'failed')";
 
 /** Creates the swarm row if missing. */
 export async function ensureSwarm(db: Queryable, swarm: string): Promise<void> {
@@ -262,6 +262,8 @@ function toPoolAgent(row: Record<string, unknown>): PoolAgent {
         : undefined,
     spawnedAt: fromTimestamp(row.spawned_at) ?? 0,
     lastHeartbeatAt: fromTimestamp(row.last_heartbeat_at),
+    failureReason:
+      row.state === 'failed' && row.failure_reason != null ? String(row.failure_reason) : undefined,
   };
 }
 
@@ -273,10 +275,26 @@ export async function moveAgent(
   to: AgentState,
   at: number,
 ): Promise<boolean> {
-  const retiredAt = to === 'retired' || to === 'lost' || to === 'failed' ? toTimestamp(at) : null;
+  const retiredAt = to === 'retired' || to === 'lost' ? toTimestamp(at) : null;
   const result = await db.query(
     `UPDATE agents SET state = $3, retired_at = COALESCE($4, retired_at) WHERE agent_id = $1 AND state = ANY($2::text[])`,
     [agentId, from, to, retiredAt],
+  );
+  return result.rowCount > 0;
+}
+
+/**
+ * Marks a spawning agent `failed` with the driver's reason; returns false when it was no longer
+ * spawning (a decision retired it meanwhile). The agent keeps its slot, see OCCUPYING_STATES.
+ */
+export async function markSpawnFailed(
+  db: Queryable,
+  agentId: string,
+  reason: string,
+): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE agents SET state = 'failed', failure_reason = $2 WHERE agent_id = $1 AND state = 'spawning'`,
+    [agentId, reason],
   );
   return result.rowCount > 0;
 }

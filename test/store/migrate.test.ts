@@ -51,7 +51,7 @@ describe('migrate on PostgreSQL', () => {
   test('second run is a no-op', async () => {
     await migrate(database);
     const applied = await database.query<{ name: string }>('SELECT name FROM pgmigrations');
-    expect(applied.rows).toHaveLength(1);
+    expect(applied.rows).toHaveLength(2);
   });
 
   test('concurrent runs both succeed', async () => {
