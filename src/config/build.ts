@@ -19,6 +19,7 @@ export const DEFAULTS = {
   scaleDownStabilizationSeconds: 60,
   heartbeatTtlSeconds: 30,
   reconcileSchedule: '*/10 * * * * *',
+  watchdogIntervalSeconds: 60,
   startDelaySeconds: 1,
   driverTimeoutSeconds: 10,
 } as const;
@@ -97,6 +98,7 @@ function buildScaler(data: SwarmFile, context: BuildContext): ScalerSettings {
     reconcileSchedule: raw.reconcile_schedule ?? DEFAULTS.reconcileSchedule,
     defaultForSeconds: duration('default_for', DEFAULTS.forSeconds),
     defaultCooldownSeconds: duration('default_cooldown', DEFAULTS.cooldownSeconds),
+    watchdogIntervalSeconds: duration('watchdog_interval', DEFAULTS.watchdogIntervalSeconds),
   };
 }
 

@@ -189,6 +189,12 @@ export interface ScalerSettings {
   defaultForSeconds: number;
   /** Default cooldown of rules and triggers when the config gives none. */
   defaultCooldownSeconds: number;
+  /**
+   * How often Alertmanager repeats the watchdog to the scaler: the generated watchdog route's
+   * `repeat_interval` and `group_interval`, and the base of the scaler's scale-down freeze window.
+   * The loader always sets it; readers of hand-built models fall back to 60.
+   */
+  watchdogIntervalSeconds?: number;
 }
 
 export type DriverKind = 'in-process' | 'nats' | 'exec' | 'http';

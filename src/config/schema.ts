@@ -225,6 +225,9 @@ export const scalerSchema = z.strictObject({
     .meta({ description: 'node-cron expression of the reconcile loop' }),
   default_for: duration('"for" of rules and triggers that set none'),
   default_cooldown: duration('Cooldown of rules and triggers that set none'),
+  watchdog_interval: duration(
+    'How often Alertmanager repeats the watchdog; the scaler freezes scale-down after two misses',
+  ),
 });
 
 /** The `driver` section: how the scaler reaches the agent runtime. */

@@ -16,7 +16,7 @@ export function generate(
   overrides: Partial<GenerateOptions> = {},
   steps: readonly GeneratorStep[] = STEPS,
 ): GenerationResult {
-  const options = resolveOptions(overrides);
+  const options = resolveOptions({ ...configOptions(config), ...dropUndefined(overrides) });
   const context = {
     config,
     options,
@@ -29,6 +29,30 @@ export function generate(
   }
   result.files.sort((a, b) => compareStrings(a.path, b.path));
   return result;
+}
+
+/**
+ * Options the config sets: `scaler.watchdog_interval` is the watchdog's repeat interval, so the
+ * route and the scaler's freeze window agree. A `--watchdog-interval` flag still overrides it.
+ */
+function configOptions(config: SwarmConfig): Partial<GenerateOptions> {
+  const seconds = config.scaler.watchdogIntervalSeconds;
+  return seconds === undefined ? {} : { watchdogInterval: singleUnitDuration(seconds) };
+}
+
+/** Formats seconds in one unit (`1m`, `90s`, `1500ms`), the only form the options accept. */
+function singleUnitDuration(seconds: number): string {
+  const ms = Math.round(seconds * 1000);
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+function dropUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<T>;
 }
 
 /** Orders by UTF-16 code units, independent of the locale, so file order is the same anywhere. */

@@ -8,11 +8,24 @@ import type { AlertInstance } from './types';
 /** Reason scale-down is frozen. */
 export type FreezeReason = 'exporter_down' | 'watchdog_silent';
 
+/** Watchdog repeat interval when the model sets none, as `scaler.watchdog_interval` defaults. */
+export const DEFAULT_WATCHDOG_INTERVAL_SECONDS = 60;
+
 /**
- * Default window without a watchdog notification after which scale-down freezes, in seconds:
- * twice the 1 minute `repeat_interval` of the generated Alertmanager route for the watchdog.
+ * Slack added to two watchdog intervals, in seconds. Prometheus evaluates the watchdog rule once
+ * per evaluation interval (15 s by default), and Alertmanager's flush and the webhook add delay.
  */
-export const DEFAULT_WATCHDOG_WINDOW_SECONDS = 120;
+export const WATCHDOG_MARGIN_SECONDS = 30;
+
+/**
+ * Returns the window without a watchdog notification after which scale-down freezes, in seconds:
+ * two missed repeats of the watchdog route plus WATCHDOG_MARGIN_SECONDS (150 s for the 1m default).
+ */
+export function defaultWatchdogWindowSeconds(
+  intervalSeconds = DEFAULT_WATCHDOG_INTERVAL_SECONDS,
+): number {
+  return 2 * intervalSeconds + WATCHDOG_MARGIN_SECONDS;
+}
 
 /** The freeze state at one instant. */
 export interface FreezeState {

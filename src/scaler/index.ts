@@ -16,7 +16,7 @@ import { RetryPolicy, type RetryPolicyOptions } from '../pool/retry';
 import { openDatabase, type Database } from '../store/database';
 import { migrate } from '../store/migrate';
 import { listDecisions } from '../store/scaler-repository';
-import { DEFAULT_WATCHDOG_WINDOW_SECONDS } from './freeze';
+import { defaultWatchdogWindowSeconds } from './freeze';
 import { registerScalerMetrics } from './metrics';
 import { readAlertView, readPoolView } from './pool-view';
 import { createScalerRouter } from './router';
@@ -43,7 +43,10 @@ export interface ScalerOptions {
   dryRun?: boolean;
   /** Clock in milliseconds since the epoch (tests pass a fake one). */
   now?: () => number;
-  /** Scale-down freezes when no watchdog notification arrived for this long, in seconds (default 120). */
+  /**
+   * Scale-down freezes when no watchdog notification arrived for this long, in seconds. Default:
+   * twice `scaler.watchdog_interval` plus 30 s (see defaultWatchdogWindowSeconds).
+   */
   watchdogWindowSeconds?: number;
   /**
    * Immediate retries of a failed spawn (default: 3 attempts, 200 ms doubling, see RetryPolicy).
@@ -79,7 +82,9 @@ export async function openScaler(options: ScalerOptions): Promise<OpenedScaler> 
   const { config, logger, driver } = options;
   const now = options.now ?? Date.now;
   const swarm = DEFAULT_SWARM_NAME;
-  const watchdogWindowSeconds = options.watchdogWindowSeconds ?? DEFAULT_WATCHDOG_WINDOW_SECONDS;
+  const watchdogWindowSeconds =
+    options.watchdogWindowSeconds ??
+    defaultWatchdogWindowSeconds(config.scaler.watchdogIntervalSeconds);
   const replica = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
   const database: Database = await openDatabase({

@@ -327,6 +327,7 @@ describe('defaults', () => {
       options: {},
     });
     expect(config.scaler.reconcileSchedule).toBe('*/10 * * * * *');
+    expect(config.scaler.watchdogIntervalSeconds).toBe(60);
     expect(config.categories.map((c) => [c.name, c.capacity])).toEqual([
       ['core', 4],
       ['dynamic_pool', 1],
@@ -344,5 +345,41 @@ describe('bundled example document', () => {
 
   (isPublished ? test : test.skip)('matches the published example document', () => {
     expect(readFileSync(EXAMPLE_MD, 'utf8')).toBe(readFileSync(published, 'utf8'));
+  });
+});
+
+describe('scaler section', () => {
+  const minimal = readFileSync(MINIMAL, 'utf8');
+
+  test('watchdog_interval sets the watchdog interval', () => {
+    const text = `${minimal.trimEnd()}\nscaler:\n  watchdog_interval: 90s\n`;
+    expect(loadConfigText(text, 's.yaml', 'yaml').config.scaler.watchdogIntervalSeconds).toBe(90);
+  });
+
+  test('watchdog_interval sits beside the other timing keys', () => {
+    const text = `${minimal.trimEnd()}
+scaler:
+  default_for: 5s
+  default_cooldown: 10s
+  scale_down_stabilization: 15s
+  heartbeat_ttl: 20s
+  reconcile_schedule: '*/2 * * * * *'
+  watchdog_interval: 2m
+`;
+    expect(loadConfigText(text, 's.yaml', 'yaml').config.scaler).toEqual({
+      scaleUpStabilizationSeconds: 0,
+      scaleDownStabilizationSeconds: 15,
+      heartbeatTtlSeconds: 20,
+      reconcileSchedule: '*/2 * * * * *',
+      defaultForSeconds: 5,
+      defaultCooldownSeconds: 10,
+      watchdogIntervalSeconds: 120,
+    });
+  });
+
+  test('watchdog_interval that is no duration is rejected', () => {
+    const text = `${minimal.trimEnd()}\nscaler:\n  watchdog_interval: often\n`;
+    const issue = issuesOf(() => loadConfigText(text, 's.yaml', 'yaml')).issues[0];
+    expect(issue.source.path).toBe('scaler.watchdog_interval');
   });
 });

@@ -1,7 +1,8 @@
 import { WEBHOOK_PATH } from '../../src/catalog/alert-contract';
 import { createTestDatabase, type TestDatabase } from '../store/pg-test-db';
 import { alert, payload, watchdog } from './fixtures';
-import { startScaler, waitFor, type RunningScaler } from './harness';
+import { defaultWatchdogWindowSeconds } from '../../src/scaler/freeze';
+import { quietConfig, startScaler, waitFor, type RunningScaler } from './harness';
 
 const MINUTE = 60_000;
 const START = '2026-01-01T00:00:00Z';
@@ -137,5 +138,54 @@ describe('scale-down freeze on PostgreSQL', () => {
       action: 'freeze',
       reason: 'watchdog_silent',
     });
+  });
+});
+
+describe('freeze window from the watchdog interval', () => {
+  test.each([
+    { interval: 60, window: 150 },
+    { interval: 30, window: 90 },
+    { interval: undefined, window: 150 },
+  ])('interval $interval gives window $window', ({ interval, window }) => {
+    expect(defaultWatchdogWindowSeconds(interval)).toBe(window);
+  });
+
+  test('scaler.watchdog_interval sets the window', async () => {
+    const testDb = await createTestDatabase('scaler_freeze_window');
+    const scaler = await startScaler({
+      databaseUrl: testDb.url,
+      config: quietConfig({ watchdogIntervalSeconds: 30 }),
+    });
+    try {
+      await scaler.post(WEBHOOK_PATH, payload([watchdog(START)]));
+      expect(await scaler.metric('swarm_scaler_frozen')).toBe(0);
+      scaler.clock.advance(89_000);
+      await scaler.core.decide('test');
+      expect(await scaler.metric('swarm_scaler_frozen')).toBe(0);
+      scaler.clock.advance(2_000);
+      await scaler.core.decide('test');
+      expect(await scaler.metric('swarm_scaler_frozen')).toBe(1);
+    } finally {
+      await scaler.stop();
+      await testDb.drop();
+    }
+  });
+
+  test('watchdogWindowSeconds overrides the interval', async () => {
+    const testDb = await createTestDatabase('scaler_freeze_override');
+    const scaler = await startScaler({
+      databaseUrl: testDb.url,
+      config: quietConfig({ watchdogIntervalSeconds: 30 }),
+      watchdogWindowSeconds: 600,
+    });
+    try {
+      await scaler.post(WEBHOOK_PATH, payload([watchdog(START)]));
+      scaler.clock.advance(500_000);
+      await scaler.core.decide('test');
+      expect(await scaler.metric('swarm_scaler_frozen')).toBe(0);
+    } finally {
+      await scaler.stop();
+      await testDb.drop();
+    }
   });
 });

@@ -20,7 +20,12 @@ interface AlertmanagerYaml {
     group_by: string[];
     group_wait: string;
     group_interval: string;
-    routes: { receiver: string; matchers: string[]; repeat_interval?: string }[];
+    routes: {
+      receiver: string;
+      matchers: string[];
+      repeat_interval?: string;
+      group_interval?: string;
+    }[];
   };
   inhibit_rules: { source_matchers: string[]; target_matchers: string[]; equal: string[] }[];
   receivers: { name: string; webhook_configs?: Webhook[] }[];
@@ -105,5 +110,20 @@ describe('alertmanager-config step', () => {
     expect(customParsed.route.group_interval).toBe('2s');
     expect(customParsed.route.routes[0].repeat_interval).toBe('5s');
     expect(customParsed.route.routes[0].repeat_interval).toBe('5s');
+  });
+
+  test.each([
+    { source: 'the default', seconds: undefined, flag: undefined, expected: '1m' },
+    { source: 'scaler.watchdog_interval', seconds: 90, flag: undefined, expected: '90s' },
+    { source: 'the flag over the config', seconds: 90, flag: '5s', expected: '5s' },
+  ])('watchdog interval comes from $source', ({ seconds, flag, expected }) => {
+    const scaler = { ...config.scaler, watchdogIntervalSeconds: seconds };
+    const withInterval = { ...config, scaler };
+    const generated = generate(withInterval, { watchdogInterval: flag }, [alertmanagerConfigStep]);
+    const route = (parse(fileAt(generated.files, ALERTMANAGER_CONFIG_FILE)) as AlertmanagerYaml)
+      .route.routes[0];
+    expect(route.receiver).toBe('swarm-scaler-watchdog');
+    expect(route.repeat_interval).toBe(expected);
+    expect(route.group_interval).toBe(expected);
   });
 });
