@@ -1,24 +1,27 @@
 /**
- * Runs a real Prometheus with the generated prometheus.yml and rules against a target that
- * serves every catalogue metric, and checks that every dashboard query, the annotation query,
- * every alert's measure and every recording rule returns at least one series.
+ * Runs the real service (exporter, scaler on in-memory PGlite, in-process pool) fed by the real
+ * simulator over NATS, with a real Prometheus and Alertmanager on the generated configuration,
+ * and checks that every dashboard query, the annotation query, every alert's measure, every
+ * recording rule and every `framework_metrics` query returns at least one series.
  */
-import { rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-
-import { SIGNALS, type Signal } from '../../src/catalog/signals';
+import { WEBHOOK_PATH } from '../../src/catalog/alert-contract';
 import { alertExpr } from '../../src/generate/alert-expr';
 import type { AlertSpec } from '../../src/generate/alert-spec';
 import { collectAlerts } from '../../src/generate/collect-alerts';
 import { generate } from '../../src/generate/generate';
-import { SCALER_METRICS } from '../../src/generate/scaler-panels';
 import { RECORDED_SERIES } from '../../src/generate/steps/recording-rules-v1';
+import { createLogger } from '../../src/log';
+import { startService, type RunningService } from '../../src/server/service';
+import { runSimulation } from '../../src/simulate';
 import {
   freePort,
   queryPrometheus,
+  startAlertmanager,
   startPrometheus,
   type RunningServer,
 } from '../support/prom-stack';
@@ -26,7 +29,8 @@ import { exampleConfig, writeTemp } from './support';
 
 jest.setTimeout(90_000);
 
-const DATA_TIMEOUT_MS = 45_000;
+const DATA_TIMEOUT_MS = 40_000;
+const TOKEN = 'every-query-token';
 
 interface DashboardJson {
   panels: { type: string; targets?: { expr: string }[] }[];
@@ -35,48 +39,93 @@ interface DashboardJson {
 
 describe('every generated query returns data', () => {
   const config = exampleConfig();
-  let target: Server;
-  let prometheus: RunningServer;
+  const telemetryPrefix = `every-query-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const simulation = new AbortController();
+  let simulationDone: Promise<unknown> = Promise.resolve();
+  let service: RunningService | undefined;
+  let alertmanager: RunningServer | undefined;
+  let prometheus: RunningServer | undefined;
   let workDir = '';
+  let tokenDir = '';
   let dashboards: DashboardJson[] = [];
 
   beforeAll(async () => {
-    const registry = fillRegistry();
-    target = createServer((request, response) => {
-      void registry.metrics().then((body) => {
-        response.writeHead(200, { 'content-type': registry.contentType });
-        response.end(body);
-      });
-    });
-    const targetPort = await freePort();
-    await new Promise<void>((resolve) => target.listen(targetPort, '127.0.0.1', resolve));
+    const alertmanagerPort = await freePort();
+    service = await startService(
+      config,
+      {
+        host: '127.0.0.1',
+        port: 0,
+        natsUrl: 'nats://127.0.0.1:4222',
+        telemetryPrefix,
+        // No dataDir: the scaler keeps its store in an in-memory PGlite.
+        dataDir: undefined,
+        alertmanagerUrl: `http://127.0.0.1:${alertmanagerPort}`,
+        auth: { bearerToken: TOKEN },
+        dryRun: false,
+        env: {},
+      },
+      createLogger({ level: 'silent' }),
+    );
 
+    tokenDir = mkdtempSync(path.join(tmpdir(), 'swarm-token-'));
+    const tokenFile = path.join(tokenDir, 'webhook-token');
+    writeFileSync(tokenFile, `${TOKEN}\n`);
     const result = generate(config, {
-      serviceAddress: `127.0.0.1:${targetPort}`,
-      alertmanagerAddress: `127.0.0.1:${await freePort()}`,
+      serviceAddress: `127.0.0.1:${service.port}`,
+      alertmanagerAddress: `127.0.0.1:${alertmanagerPort}`,
+      webhookCredentialsFile: tokenFile,
       scrapeInterval: '1s',
       evaluationInterval: '1s',
+      groupInterval: '2s',
     });
     workDir = writeTemp(result.files.filter((file) => !file.path.startsWith('alerts/tests/')));
     dashboards = result.files
       .filter((file) => file.path.endsWith('.json'))
       .map((file) => JSON.parse(file.content) as DashboardJson);
+
+    simulationDone = runSimulation(
+      { config, subjectPrefix: telemetryPrefix, shape: 'steady', lifecycleEvents: true },
+      { signal: simulation.signal },
+    );
+    alertmanager = await startAlertmanager({
+      configFile: path.join(workDir, 'prometheus', 'alertmanager.yml'),
+      port: alertmanagerPort,
+    });
     prometheus = await startPrometheus({
       configFile: path.join(workDir, 'prometheus', 'prometheus.yml'),
+      // The watchdog fires at the first evaluation, often before the notifier has discovered
+      // Alertmanager; that send is dropped, and the default resend delay is one minute.
+      extraArgs: ['--rules.alert.resend-delay=1s'],
     });
+    await driveScaler(service.port, prometheus.url);
   });
 
   afterAll(async () => {
+    simulation.abort();
+    await simulationDone;
     await prometheus?.stop();
-    await new Promise((resolve) => target?.close(resolve));
+    await alertmanager?.stop();
+    await service?.stop();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
+    if (tokenDir) rmSync(tokenDir, { recursive: true, force: true });
   });
 
   test('Prometheus loaded every generated rule', async () => {
-    const response = await fetch(`${prometheus.url}/api/v1/rules`);
+    const response = await fetch(`${prometheus?.url}/api/v1/rules`);
     const body = (await response.json()) as { data: { groups: { rules: unknown[] }[] } };
     const loaded = body.data.groups.flatMap((group) => group.rules).length;
     expect(loaded).toBe(collectAlerts(config, 'swarm-scaler').length + RECORDED_SERIES.length);
+  });
+
+  test('Alertmanager delivers the watchdog to the scaler', async () => {
+    const port = service?.port ?? 0;
+    const deadline = Date.now() + 20_000;
+    while ((await isFrozen(port)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    // The scaler freezes scale-down until the first watchdog notification arrives.
+    expect(await isFrozen(port)).toBe(false);
   });
 
   test('dashboard, annotation, alert and recording queries all return series', async () => {
@@ -99,11 +148,76 @@ describe('every generated query returns data', () => {
     for (const query of config.dashboards)
       queries.set(query.query, `framework_metrics ${query.name}`);
 
-    const empty = await waitForData([...queries.keys()], prometheus.url);
+    const empty = await waitForData([...queries.keys()], prometheus?.url ?? '');
     expect(empty.map((expr) => `${queries.get(expr)}: ${expr}`)).toEqual([]);
     expect(queries.size).toBeGreaterThan(60);
   });
 });
+
+/** Returns the scaler's scale-down freeze flag from its pool API. */
+async function isFrozen(port: number): Promise<boolean> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/v1/pool`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  return ((await response.json()) as { frozen: boolean }).frozen;
+}
+
+/**
+ * Sends the scaler the notification Alertmanager sends for one firing instance of the
+ * `actor_system_load` rule. The first instance spawns the rule's specialists; a later one arrives
+ * inside the rule's cooldown, so the scaler skips it and logs a `skip` decision.
+ */
+async function notifyRuleFiring(port: number, instance: string): Promise<void> {
+  const labels = {
+    alertname: 'SwarmActorSystemLoadHigh',
+    scaling_rule: 'actor_system_load',
+    scaling_kind: 'rule',
+    scaling_direction: 'up',
+    swarm: 'ms-framework',
+    instance,
+  };
+  const response = await fetch(`http://127.0.0.1:${port}${WEBHOOK_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({
+      version: '4',
+      groupKey: `{}:{scaling_rule="actor_system_load",instance="${instance}"}`,
+      status: 'firing',
+      receiver: 'swarm-scaler',
+      groupLabels: { scaling_rule: 'actor_system_load' },
+      commonLabels: labels,
+      commonAnnotations: {},
+      alerts: [
+        {
+          status: 'firing',
+          labels,
+          annotations: {},
+          startsAt: new Date(Date.now() - 2000).toISOString(),
+          endsAt: '0001-01-01T00:00:00Z',
+          fingerprint: `every-query-${instance}`,
+        },
+      ],
+    }),
+  });
+  expect(response.status).toBe(200);
+}
+
+/**
+ * Drives the scaler so its self-metric panels have series: a spawn, then skips within the
+ * cooldown. The annotation query (`changes(...) > 0`) needs a counter that grows between two
+ * scrapes, so the last skip is sent only after Prometheus has scraped the skip series once.
+ */
+async function driveScaler(port: number, prometheusUrl: string): Promise<void> {
+  await notifyRuleFiring(port, 'first');
+  await notifyRuleFiring(port, 'second');
+  const skips = 'swarm_scaler_decisions_total{rule="actor_system_load", action="skip"}';
+  const deadline = Date.now() + 15_000;
+  while ((await queryPrometheus(prometheusUrl, skips)).length === 0) {
+    if (Date.now() > deadline) throw new Error(`Prometheus scraped no ${skips} within 15 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await notifyRuleFiring(port, 'third');
+}
 
 /**
  * The expression an alert compares, without the comparison, so it returns data below the
@@ -134,95 +248,4 @@ async function waitForData(queries: string[], url: string): Promise<string[]> {
     if (empty.length > 0) await new Promise((resolve) => setTimeout(resolve, 500));
   }
   return empty;
-}
-
-/**
- * Builds a registry with every catalogue signal and the scaler's self-metrics, all nonzero.
- * Counters and histograms grow on every scrape, so their rates are above zero.
- */
-// NOTE: this registry replaces the exporter's, so the test checks the generated queries
-// against the catalogue, not against what the exporter actually publishes.
-function fillRegistry(): Registry {
-  const registry = new Registry();
-  for (const signal of SIGNALS) {
-    const labelSets = exampleLabelSets(signal);
-    const labelNames = signal.labels.map((label) => label.name);
-    const base = { name: signal.metric, help: signal.help, labelNames, registers: [registry] };
-    if (signal.type === 'counter') {
-      new Counter({
-        ...base,
-        collect() {
-          for (const labels of labelSets) this.inc(labels, 5);
-        },
-      });
-    } else if (signal.type === 'gauge') {
-      new Gauge({
-        ...base,
-        collect() {
-          for (const labels of labelSets) this.set(labels, 3);
-        },
-      });
-    } else {
-      const buckets = [...(signal.buckets ?? [])];
-      const collect = function (this: Histogram) {
-        for (const labels of labelSets) this.observe(labels, 0.02);
-      };
-      new Histogram({ ...base, buckets, collect });
-    }
-  }
-  addScalerMetrics(registry);
-  return registry;
-}
-
-/** Returns one label set per allowed value of the first label, other labels at their first. */
-function exampleLabelSets(signal: Signal): Record<string, string>[] {
-  const [first, ...rest] = signal.labels;
-  if (!first) return [{}];
-  const fixed = Object.fromEntries(
-    rest.map((label) => [label.name, label.values?.[0] ?? 'example']),
-  );
-  return (first.values ?? ['example']).map((value) => ({ [first.name]: value, ...fixed }));
-}
-
-function addScalerMetrics(registry: Registry): void {
-  const registers = [registry];
-  new Counter({
-    name: SCALER_METRICS.decisions,
-    help: 'Scaling decisions.',
-    labelNames: ['rule', 'action', 'outcome'],
-    registers,
-    collect() {
-      this.inc({ rule: 'error_rate', action: 'spawn', outcome: 'applied' });
-    },
-  });
-  new Counter({
-    name: SCALER_METRICS.skippedSteps,
-    help: 'Skipped steps.',
-    labelNames: ['reason'],
-    registers,
-    collect() {
-      this.inc({ reason: 'cooldown' });
-    },
-  });
-  new Histogram({
-    name: SCALER_METRICS.alertToSpawn,
-    help: 'Alert to spawn latency.',
-    buckets: [0.5, 1, 2, 5, 10, 30],
-    registers,
-    collect() {
-      this.observe(1.5);
-    },
-  });
-  new Counter({
-    name: SCALER_METRICS.webhookRequests,
-    help: 'Webhook requests.',
-    labelNames: ['status'],
-    registers,
-    collect() {
-      this.inc({ status: '200' });
-    },
-  });
-  new Gauge({ name: SCALER_METRICS.desiredAgents, help: 'Desired agents.', registers }).set(22);
-  new Gauge({ name: SCALER_METRICS.frozen, help: 'Frozen.', registers }).set(0);
-  new Gauge({ name: SCALER_METRICS.paused, help: 'Paused.', registers }).set(0);
 }

@@ -41,11 +41,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts Prometheus with `configFile`; rule paths in it resolve against the file's folder. */
+/**
+ * Starts Prometheus with `configFile`; rule paths in it resolve against the file's folder.
+ * `extraArgs` are appended to the command line, such as `--rules.alert.resend-delay=1s`.
+ */
 export async function startPrometheus(options: {
   configFile: string;
   dataDir?: string;
   port?: number;
+  extraArgs?: string[];
 }): Promise<RunningServer> {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'prometheus-'));
@@ -54,6 +58,7 @@ export async function startPrometheus(options: {
     `--storage.tsdb.path=${dataDir}`,
     `--web.listen-address=127.0.0.1:${port}`,
     '--log.level=warn',
+    ...(options.extraArgs ?? []),
   ];
   const removeDir = options.dataDir === undefined ? dataDir : undefined;
   return startServer('prometheus', PROMETHEUS_BIN, args, port, removeDir);
