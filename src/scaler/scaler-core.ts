@@ -46,6 +46,7 @@ import {
   type SortedAlerts,
 } from './notifications';
 import { PlanExecutor } from './plan-executor';
+import type { PoolAgent } from './types';
 
 /** Settings of the core. */
 export interface CoreSettings {
@@ -337,7 +338,7 @@ export class ScalerCore {
   private async retireSilentAgents(): Promise<string[]> {
     const { swarm, now, config, driver } = this.settings;
     const lost: string[] = [];
-    // A driver without a liveness source sends no heartbeats, so silence says nothing about agents.
+    // A driver without a liveness source sends no heartbeats, so silence does not mean death.
     if (driver.reportsHeartbeats === false) return lost;
     await this.engine.run('heartbeat', async (tx) => {
       const cutoff = now() - config.scaler.heartbeatTtlSeconds * 1000;
@@ -393,45 +394,10 @@ export class ScalerCore {
    * an agent for the same slot. Nothing is retried while the driver reports itself down.
    */
   async retryFailedSpawns(): Promise<void> {
-    const { database, swarm, driver, replica, now } = this.settings;
-    if (driver.isHealthy?.() === false) return;
-    const failed = await loadAgentsByState(database, swarm, ['failed']);
-    const claimed: typeof failed = [];
-    // The conditional move claims each agent, so that two replicas never retry the same one.
-    for (const agent of failed) {
-      const isClaimed = await moveAgent(database, agent.agentId, ['failed'], 'spawning', now());
-      if (isClaimed) claimed.push(agent);
-    }
+    if (this.settings.driver.isHealthy?.() === false) return;
+    const claimed = await this.claimFailedAgents();
     if (claimed.length === 0) return;
-    const poolSize = await countOccupied(database, swarm);
-    await recordTransitions(
-      database,
-      swarm,
-      now(),
-      claimed.map(({ agentId }) => ({ agentId, from: 'failed', to: 'spawning', poolSize })),
-    );
-    await appendDecisions(
-      database,
-      swarm,
-      replica,
-      claimed.map((agent) => ({
-        at: now(),
-        rule: agent.rule ?? agent.origin,
-        action: 'spawn',
-        outcome: 'retried',
-        reason: agent.failureReason,
-        agentId: agent.agentId,
-        role: agent.role,
-        category: agent.category,
-      })),
-    );
-    for (const agent of claimed)
-      this.settings.metrics.decisions.inc({
-        rule: agent.rule ?? agent.origin,
-        action: 'spawn',
-        outcome: 'retried',
-      });
-    this.settings.logger.info({ agents: claimed.length }, 'retrying failed spawns');
+    await this.recordRetries(claimed);
     await this.executor.execute({
       spawns: claimed.map((agent) => ({
         ...agent,
@@ -440,6 +406,44 @@ export class ScalerCore {
       })),
       retires: [],
     });
+  }
+
+  /** Moves failed agents back to `spawning`; returns those this replica moved. */
+  private async claimFailedAgents() {
+    const { database, swarm, now } = this.settings;
+    const failed = await loadAgentsByState(database, swarm, ['failed']);
+    const claimed: typeof failed = [];
+    // The conditional move claims each agent, so that two replicas never retry the same one.
+    for (const agent of failed) {
+      const isClaimed = await moveAgent(database, agent.agentId, ['failed'], 'spawning', now());
+      if (isClaimed) claimed.push(agent);
+    }
+    return claimed;
+  }
+
+  private async recordRetries(claimed: PoolAgent[]): Promise<void> {
+    const { database, swarm, replica, now, metrics, logger } = this.settings;
+    const poolSize = await countOccupied(database, swarm);
+    await recordTransitions(
+      database,
+      swarm,
+      now(),
+      claimed.map(({ agentId }) => ({ agentId, from: 'failed', to: 'spawning', poolSize })),
+    );
+    const entries = claimed.map((agent) => ({
+      at: now(),
+      rule: agent.rule ?? agent.origin,
+      action: 'spawn',
+      outcome: 'retried',
+      reason: agent.failureReason,
+      agentId: agent.agentId,
+      role: agent.role,
+      category: agent.category,
+    }));
+    await appendDecisions(database, swarm, replica, entries);
+    for (const entry of entries)
+      metrics.decisions.inc({ rule: entry.rule, action: 'spawn', outcome: 'retried' });
+    logger.info({ agents: claimed.length }, 'retrying failed spawns');
   }
 
   /** Starts again, with the same idempotency keys, every agent the store lists as alive. */
