@@ -17,6 +17,7 @@ import {
 } from '../store/decision-writes';
 import {
   appendDecisions,
+  claimFailedAgent,
   countOccupied,
   ensureSwarm,
   loadAgentsByState,
@@ -413,10 +414,10 @@ export class ScalerCore {
     const { database, swarm, now } = this.settings;
     const failed = await loadAgentsByState(database, swarm, ['failed']);
     const claimed: typeof failed = [];
-    // The conditional move claims each agent, so that two replicas never retry the same one.
+    // The conditional move claims each agent, so that two replicas never retry the same one. It
+    // also restarts the agent's heartbeat clock, so the agent is not marked lost before it can beat.
     for (const agent of failed) {
-      const isClaimed = await moveAgent(database, agent.agentId, ['failed'], 'spawning', now());
-      if (isClaimed) claimed.push(agent);
+      if (await claimFailedAgent(database, agent.agentId, now())) claimed.push(agent);
     }
     return claimed;
   }

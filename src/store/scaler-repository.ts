@@ -299,6 +299,22 @@ export async function markSpawnFailed(
   return result.rowCount > 0;
 }
 
+/**
+ * Moves a failed agent back to `spawning` for another attempt, restarting its heartbeat clock at
+ * `at`; returns false when another replica or a decision moved it first.
+ */
+export async function claimFailedAgent(
+  db: Queryable,
+  agentId: string,
+  at: number,
+): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE agents SET state = 'spawning', spawned_at = $2 WHERE agent_id = $1 AND state = 'failed'`,
+    [agentId, toTimestamp(at)],
+  );
+  return result.rowCount > 0;
+}
+
 /** Stores the latest heartbeat per agent, never moving a heartbeat back in time. */
 export async function recordHeartbeats(db: Queryable, beats: Map<string, number>): Promise<void> {
   if (beats.size === 0) return;

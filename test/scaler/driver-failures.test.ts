@@ -98,6 +98,9 @@ describe('scaler under driver failures', () => {
     const sagaIds = new Set(driver.attempts.filter((a) => a.role === SAGA).map((a) => a.agentId));
     expect([...sagaIds]).toEqual([agentId]);
 
+    scaler.clock.advance(2 * 3600_000);
+    driver.beat(scaler.clock.now);
+    await scaler.core.flushHeartbeats();
     driver.failures.delete(SAGA);
     await scaler.core.reconcile();
     await waitFor(() => driver.live.has(agentId));
@@ -111,6 +114,10 @@ describe('scaler under driver failures', () => {
       (entry) => entry.agentId === agentId && entry.outcome === 'retried',
     );
     expect(retriedEntry?.reason).toBe('timeout');
+    await scaler.core.reconcile();
+    expect((await decisions(scaler)).filter((entry) => entry.reason === 'heartbeat_lost')).toEqual(
+      [],
+    );
   });
 
   test('failure that is not retryable is tried once', async () => {
