@@ -415,7 +415,7 @@ export class ScalerCore {
     const failed = await loadAgentsByState(database, swarm, ['failed']);
     const claimed: typeof failed = [];
     // The conditional move claims each agent, so that two replicas never retry the same one. It
-    // also restarts the agent's heartbeat clock, so the agent is not marked lost before it can beat.
+    // also restarts the heartbeat clock, so the agent is not marked lost before its first beat.
     for (const agent of failed) {
       if (await claimFailedAgent(database, agent.agentId, now())) claimed.push(agent);
     }
