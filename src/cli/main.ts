@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 
 import { ConfigError } from '../config/errors';
+import { DriverConfigError } from '../pool/options';
 import { SettingsError } from '../server/settings';
 import { EXIT, type CliIo } from './io';
 import { COMMANDS } from './commands';
@@ -35,9 +36,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (err instanceof SettingsError) {
+    if (err instanceof SettingsError || err instanceof DriverConfigError) {
       io.stderr(`swarm-scaler: ${err.message}\n`);
-      return EXIT.usage;
+      return EXIT.invalidConfig;
     }
     if (err instanceof ConfigError) {
       io.stderr(`${err.message}\n`);

@@ -45,11 +45,14 @@ export function resolveSettings(flags: ServeFlags, env: NodeJS.ProcessEnv): Serv
   const portText = flags.port ?? env.PORT ?? String(DEFAULT_PORT);
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new SettingsError(`invalid port "${portText}": expected an integer from 0 to 65535 (--port or PORT)`);
+    throw new SettingsError(
+      `invalid port "${portText}": expected an integer from 0 to 65535 (--port or PORT)`,
+    );
   }
   const databaseUrl = flags.databaseUrl ?? (env.DATABASE_URL || undefined);
+  if (databaseUrl !== undefined) checkDatabaseUrl(databaseUrl, flags.databaseUrl ? '--database-url' : 'DATABASE_URL');
   return {
-    host: flags.host ?? env.HOST ?? '0.0.0.0',
+    host: flags.host ?? (env.HOST || DEFAULT_HOST),
     port,
     natsUrl: flags.natsUrl ?? env.NATS_URL ?? 'nats://127.0.0.1:4222',
     natsMonitorUrl: env.NATS_MONITOR_URL || undefined,
@@ -65,13 +68,53 @@ export function resolveSettings(flags: ServeFlags, env: NodeJS.ProcessEnv): Serv
   };
 }
 
+/** Default listen address: loopback, so an unauthenticated admin API is not reachable from outside. */
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** True when `host` is reachable only from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+function checkDatabaseUrl(url: string, source: string): void {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new SettingsError(
+      `invalid ${source} "${redactUrl(url)}": expected a URL such as postgres://user@127.0.0.1:5432/swarm`,
+    );
+  }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    throw new SettingsError(
+      `invalid ${source} "${redactUrl(url)}": expected the postgres:// or postgresql:// scheme, got "${protocol}"`,
+    );
+  }
+}
+
+/** Replaces the password of a URL with `***`, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}
+
 function readAuth(env: NodeJS.ProcessEnv): ServiceSettings['auth'] {
-  const token = env.SWARM_WEBHOOK_TOKEN || readSecretFile(env.SWARM_WEBHOOK_TOKEN_FILE, 'SWARM_WEBHOOK_TOKEN_FILE');
+  const token =
+    env.SWARM_WEBHOOK_TOKEN || readSecretFile(env.SWARM_WEBHOOK_TOKEN_FILE, 'SWARM_WEBHOOK_TOKEN_FILE');
   const username = env.SWARM_WEBHOOK_USERNAME;
-  const password = env.SWARM_WEBHOOK_PASSWORD || readSecretFile(env.SWARM_WEBHOOK_PASSWORD_FILE, 'SWARM_WEBHOOK_PASSWORD_FILE');
+  const password =
+    env.SWARM_WEBHOOK_PASSWORD ||
+    readSecretFile(env.SWARM_WEBHOOK_PASSWORD_FILE, 'SWARM_WEBHOOK_PASSWORD_FILE');
   if (!token && !username) return undefined;
   if (username && !password) {
-    throw new SettingsError('SWARM_WEBHOOK_USERNAME is set without a password: set SWARM_WEBHOOK_PASSWORD or SWARM_WEBHOOK_PASSWORD_FILE');
+    throw new SettingsError(
+      'SWARM_WEBHOOK_USERNAME is set without a password: set SWARM_WEBHOOK_PASSWORD or SWARM_WEBHOOK_PASSWORD_FILE',
+    );
   }
   return {
     bearerToken: token || undefined,
@@ -79,11 +122,22 @@ function readAuth(env: NodeJS.ProcessEnv): ServiceSettings['auth'] {
   };
 }
 
+/** Reads a secret file; an empty file is an error, since it would silently turn authentication off. */
 function readSecretFile(file: string | undefined, variable: string): string | undefined {
   if (!file) return undefined;
+  let secret: string;
   try {
-    return readFileSync(file, 'utf8').trim();
+    secret = readFileSync(file, 'utf8').trim();
   } catch (err) {
-    throw new SettingsError(`failed to read ${variable}=${file}: ${(err as Error).message}: check the path and its permissions`, { cause: err });
+    throw new SettingsError(
+      `failed to read ${variable}=${file}: ${(err as Error).message}: check the path and its permissions`,
+      { cause: err },
+    );
   }
+  if (secret === '') {
+    throw new SettingsError(
+      `${variable}=${file} is empty: write the secret into the file, or unset ${variable} to run without credentials`,
+    );
+  }
+  return secret;
 }

@@ -3,7 +3,10 @@
  * with the embedded in-memory PGlite store.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 import pino from 'pino';
 
@@ -88,6 +91,40 @@ describe('service on real NATS', () => {
     });
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/version|alerts/);
+  });
+});
+
+describe('service start-up errors', () => {
+  test('creates a missing PGlite data folder', async () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'swarm-service-'));
+    const dataDir = path.join(work, 'nested', 'pglite');
+    const { config } = loadConfig(EXAMPLE);
+    const settings = { ...resolveSettings({ host: '127.0.0.1', port: '0' }, {}), dataDir };
+    const service = await startService(config, settings, silent);
+    try {
+      expect(existsSync(dataDir)).toBe(true);
+    } finally {
+      await service.stop();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  test('names the flag when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const { config } = loadConfig(EXAMPLE);
+      const settings = {
+        ...resolveSettings({ host: '127.0.0.1', port: String(port) }, {}),
+        dataDir: undefined,
+      };
+      await expect(startService(config, settings, silent)).rejects.toThrow(
+        `port ${port} on 127.0.0.1 is already in use: pick another with --port or PORT`,
+      );
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 });
 

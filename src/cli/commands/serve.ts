@@ -8,7 +8,7 @@ import { DEFAULT_PORT } from '../../catalog/alert-contract';
 import { loadConfig } from '../../config/load';
 import { createLogger } from '../../log';
 import { startService } from '../../server/service';
-import { resolveSettings } from '../../server/settings';
+import { DEFAULT_HOST, resolveSettings } from '../../server/settings';
 import { EXIT, type CliIo } from '../io';
 import { DEFAULT_CONFIG } from '../defaults';
 import type { RegisterCommand } from './index';
@@ -30,7 +30,7 @@ export const registerServe: RegisterCommand = (program: Command, io: CliIo, setE
     .command('serve')
     .description('run the exporter, the scaler and the Alertmanager webhook receiver on one port')
     .option('-c, --config <file>', 'swarm YAML or Markdown document', DEFAULT_CONFIG)
-    .option('--host <address>', 'address to listen on (env HOST)', undefined)
+    .option('--host <address>', `address to listen on (env HOST, default ${DEFAULT_HOST}; 0.0.0.0 for all)`)
     .option('-p, --port <port>', `HTTP port for /metrics, the webhook and the API (env PORT, default ${DEFAULT_PORT})`)
     .option('--nats <url>', 'NATS server for telemetry (env NATS_URL, default nats://127.0.0.1:4222)')
     .option('--database-url <url>', 'PostgreSQL for the scaler store (env DATABASE_URL); embedded PGlite when unset')
