@@ -145,6 +145,7 @@ describe('every generated query returns data', () => {
       queries.set(series.expr, `recording rule ${series.record}`);
       queries.set(series.record, `recorded series ${series.record}`);
     }
+    expect(config.dashboards).toHaveLength(7);
     for (const query of config.dashboards)
       queries.set(query.query, `framework_metrics ${query.name}`);
 
