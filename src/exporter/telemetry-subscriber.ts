@@ -11,6 +11,7 @@ import { connect, type NatsConnection, type Subscription } from '@nats-io/transp
 import type { Logger } from '../log';
 import { snapshotSubject } from '../telemetry/subjects';
 import type { TelemetryIngest } from './ingest';
+import { redactUrl } from './redact-url';
 import type { SelfMetrics } from './self-metrics';
 
 export interface TelemetrySubscriberOptions {
@@ -71,12 +72,14 @@ export class TelemetrySubscriber {
     this.options.self.connected.set(0);
   }
 
+  /** Connects once, and on failure logs (without the URL's user info) and schedules a retry. */
   private async attempt(): Promise<void> {
     if (this.stopped) return;
-    const { natsUrl, logger } = this.options;
+    const { logger } = this.options;
+    const natsUrl = redactUrl(this.options.natsUrl);
     try {
       const nc = await connect({
-        servers: natsUrl,
+        servers: this.options.natsUrl,
         name: 'swarm-scaler-exporter',
         maxReconnectAttempts: -1,
         reconnectTimeWait: 1000,
@@ -90,6 +93,9 @@ export class TelemetrySubscriber {
       // A round trip to the server, so that start() resolves once the subscriptions are live. A
       // failure here is a lost connection, which nats.js recovers from on its own.
       await nc.flush().catch(() => undefined);
+      if (this.stopped) return;
+      // The gauge and the log line change together, so whoever sees one also sees the other.
+      this.options.self.connected.set(1);
       if (this.failures > 0)
         logger.info({ natsUrl, attempts: this.failures + 1 }, 'nats connected');
       this.failures = 0;
@@ -113,7 +119,6 @@ export class TelemetrySubscriber {
     const { prefix, queueGroup, ingest } = this.options;
     const snapshots = snapshotSubject(prefix);
     this.nc = nc;
-    this.options.self.connected.set(1);
     // One subscription per kind, so each callback is bound to its kind and never decodes the
     // subject.
     // NOTE: a message on `<prefix>.<unknown kind>` is therefore never received, so it is neither

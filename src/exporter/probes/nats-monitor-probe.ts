@@ -4,6 +4,7 @@
  */
 import axios, { type AxiosInstance } from 'axios';
 
+import { redactUrl } from '../redact-url';
 import { ProbeError, type Probe, type ProbeMetricSpec, type ProbeSample } from './probe';
 
 const gauge = (name: string, help: string): ProbeMetricSpec => ({
@@ -53,6 +54,8 @@ const JSZ: ReadonlyArray<[field: string, spec: ProbeMetricSpec]> = [
 class MonitorEndpointProbe implements Probe {
   readonly metrics: ProbeMetricSpec[];
   private readonly http: AxiosInstance;
+  /** The base URL without user info, for error messages. */
+  private readonly shownUrl: string;
 
   constructor(
     readonly name: string,
@@ -63,6 +66,7 @@ class MonitorEndpointProbe implements Probe {
   ) {
     this.metrics = fields.map(([, spec]) => spec);
     this.http = axios.create({ baseURL: baseUrl.replace(/\/+$/, ''), timeout: timeoutMs });
+    this.shownUrl = redactUrl(baseUrl).replace(/\/+$/, '');
   }
 
   async collect(signal: AbortSignal): Promise<ProbeSample[]> {
@@ -71,7 +75,8 @@ class MonitorEndpointProbe implements Probe {
       const response = await this.http.get<Record<string, unknown>>(this.path, { signal });
       body = response.data;
     } catch (err) {
-      throw new ProbeError(`could not read NATS monitoring ${this.path}`, true, { cause: err });
+      const url = `${this.shownUrl}${this.path}`;
+      throw new ProbeError(`could not read NATS monitoring ${url}`, true, { cause: err });
     }
     const samples: ProbeSample[] = [];
     for (const [field, spec, scale = 1] of this.fields) {

@@ -6,6 +6,7 @@
 import { Pool } from 'pg';
 
 import { LabelFolder } from '../labels';
+import { redactUrl } from '../redact-url';
 import { ProbeError, type Probe, type ProbeMetricSpec, type ProbeSample } from './probe';
 
 // pg_stat_activity.state values of PostgreSQL 10 to 17; anything else is exported as `other`.
@@ -96,7 +97,8 @@ export class PostgresProbe implements Probe {
         ...this.poolSamples(),
       ];
     } catch (err) {
-      throw new ProbeError('could not read PostgreSQL statistics', true, { cause: err });
+      const url = redactUrl(this.options.databaseUrl);
+      throw new ProbeError(`could not read PostgreSQL statistics from ${url}`, true, { cause: err });
     }
   }
 
