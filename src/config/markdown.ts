@@ -52,7 +52,7 @@ export function extractYaml(markdown: string): ExtractedYaml {
     const block = lines.slice(start, i).map((text, offset) => ({ text, line: start + offset + 1 }));
     for (const entry of withCapacity(block, capacity)) {
       out.push(entry.text);
-      lineMap.push({ line: entry.line, shift: entry.shift });
+      lineMap.push({ line: entry.line, shift: entry.shift, block: blocks });
     }
     blocks++;
     capacity = undefined;

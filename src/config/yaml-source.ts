@@ -12,10 +12,12 @@ import {
   type Document,
   type Node,
   type Pair,
+  type YAMLError,
 } from 'yaml';
 
 import { ConfigError, type ConfigIssue } from './errors';
 import type { SourceRef } from './model';
+import { describeYamlError, keyOffset, keyPathAt, MAX_DEPTH } from './yaml-errors';
 
 /** Largest config accepted, in bytes; real swarm files are a few kilobytes. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -23,14 +25,15 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 /** Most alias expansions accepted, which stops "billion laughs" documents from exhausting memory. */
 export const MAX_ALIAS_COUNT = 100;
 
-/** Deepest nesting accepted; the example nests 6 levels, and deeper input could exhaust the stack. */
-export const MAX_DEPTH = 64;
+export { MAX_DEPTH };
 
 /** Origin of a line of generated YAML in the original file. */
 export interface LineOrigin {
   line: number;
   /** Columns added in front of the original text (indentation inserted when wrapping a block). */
   shift: number;
+  /** Index of the fenced block the line came from, for Markdown input. */
+  block?: number;
 }
 
 type Path = (string | number)[];
@@ -57,14 +60,12 @@ export class YamlSource {
       prettyErrors: false,
     });
     const source = new YamlSource(file, doc, counter, lineMap);
-    const issues = doc.errors.map((error): ConfigIssue => {
-      const where = source.at(error.pos[0], '');
-      if (error.code !== 'DUPLICATE_KEY') {
-        return { code: 'yaml-syntax', message: syntaxMessage(error.message), source: where };
-      }
-      const key = /^["']?([^"':\n]+)/.exec(text.slice(error.pos[0]))?.[1]?.trim() ?? '';
-      const message = `key "${key}" appears twice in one mapping: remove or rename one of them`;
-      return { code: 'duplicate-key', message, source: where };
+    const issues = source.relevantErrors().map((error): ConfigIssue => {
+      if (error.code === 'DUPLICATE_KEY') return source.duplicateKey(error.pos[0], text);
+      const offset = keyOffset(error, text);
+      const path = offset === undefined ? '' : keyPathAt(text, offset);
+      const message = describeYamlError(error, text);
+      return { code: 'yaml-syntax', message, source: source.at(error.pos[0], path) };
     });
     if (issues.length === 0) issues.push(...source.checkKeys());
     if (issues.length > 0) throw new ConfigError(file, issues);
@@ -168,6 +169,44 @@ export class YamlSource {
     return issues;
   }
 
+  /** Returns the parse errors to report; after a tab indent, the errors it causes are noise. */
+  private relevantErrors(): YAMLError[] {
+    const tabs = this.doc.errors.filter((error) => error.code === 'TAB_AS_INDENT');
+    return tabs.length > 0 ? tabs : this.doc.errors;
+  }
+
+  /** Describes the duplicate key at `offset`, naming where it first appears. */
+  private duplicateKey(offset: number, text: string): ConfigIssue {
+    const key = /^["']?([^"':\n]+)/.exec(text.slice(offset))?.[1]?.trim() ?? '';
+    const second = this.at(offset, keyPathAt(text, offset));
+    const firstOffset = this.firstKeyOffset(offset, key);
+    const first = firstOffset === undefined ? undefined : this.at(firstOffset, '');
+    const blockOf = (at: number) => this.lineMap?.[this.counter.linePos(at).line - 1]?.block;
+    let message = `key "${key}" appears twice in one mapping: remove or rename one of them`;
+    if (first && firstOffset !== undefined && blockOf(firstOffset) !== blockOf(offset)) {
+      message = `key "${key}" appears in two \`\`\`yaml blocks, at lines ${first.line} and ${second.line}: the blocks are read as one document, so merge the two entries into one block, or rename one`;
+    } else if (first) {
+      message = `key "${key}" appears twice in one mapping, at lines ${first.line} and ${second.line}: remove or rename one of them`;
+    }
+    return { code: 'duplicate-key', message, source: second };
+  }
+
+  /** Returns the offset of the first key named `key` in the mapping whose key is at `offset`. */
+  private firstKeyOffset(offset: number, key: string): number | undefined {
+    let found: number | undefined;
+    visit(this.doc, {
+      Map: (_, map) => {
+        const pairs = map.items as Pair[];
+        const keys = pairs.map((pair) => pair.key as Node | null);
+        if (!keys.some((node) => node?.range?.[0] === offset)) return undefined;
+        const same = keys.find((node) => isScalar(node) && String(node.value) === key);
+        found = same?.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    return found;
+  }
+
   private at(offset: number, path: string): SourceRef {
     const { line, col } = this.counter.linePos(offset);
     return this.point(line, col, path);
@@ -205,22 +244,10 @@ function tooDeep(source: SourceRef): ConfigIssue {
   };
 }
 
-/** Shortens a parser message to its first line, and names stack exhaustion as deep nesting. */
-function syntaxMessage(message: string): string {
-  if (message.includes('Maximum call stack size exceeded')) {
-    return `the document nests too deeply to parse: a swarm config needs fewer than ${MAX_DEPTH} levels, so flatten it`;
-  }
-  return firstLine(message);
-}
-
 function tooLarge(file: string, size: number): ConfigIssue {
   return {
     code: 'file-too-large',
     message: `the file is ${size} bytes, above the limit of ${MAX_CONFIG_BYTES} bytes: a swarm config is a few kilobytes, so check that this is the right file`,
     source: { file, line: 1, column: 1, path: '' },
   };
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }

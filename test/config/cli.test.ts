@@ -120,7 +120,7 @@ describe('validate', () => {
     writeFileSync(file, 'swarm:\n\tbase_agents: 2\n');
     const result = await cli('validate', file);
     expect(result.code).toBe(EXIT.invalidConfig);
-    expect(result.stderr).toContain(':2:1: Tabs are not allowed as indentation');
+    expect(result.stderr).toContain(':2:1: swarm.base_agents: a tab is used for indentation');
   });
 });
 
