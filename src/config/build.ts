@@ -4,9 +4,10 @@
  */
 import { buildCategories } from './build-agents';
 import { BuildContext } from './build-context';
+import { checkBounds } from './check-bounds';
 import { buildRules, buildTriggers } from './build-triggers';
 import type { ConfigIssue } from './errors';
-import type { AgentCategory, ConfigWarning, ScalerSettings, SwarmConfig } from './model';
+import type { ConfigWarning, ScalerSettings, SwarmConfig } from './model';
 import { RoleResolver } from './resolve';
 import { SECTION_KEYS, type CategoryFile, type SwarmFile } from './schema';
 import type { YamlSource } from './yaml-source';
@@ -67,7 +68,7 @@ export function buildModel(
     driver: buildDriver(data.driver, context),
     roles: scope.resolver.roles(),
   };
-  checkBounds(config, context);
+  checkBounds(config, data.swarm, context);
   return { config, warnings: context.warnings, issues: context.issues };
 }
 
@@ -119,54 +120,4 @@ function buildDriver(raw: SwarmFile['driver'], context: BuildContext): SwarmConf
     ),
     options: raw?.options ?? {},
   };
-}
-
-/** Checks the agent counts against each other: errors where no pool could satisfy them. */
-function checkBounds(config: SwarmConfig, context: BuildContext): void {
-  const { swarm, autoScale } = config;
-  const auto = ['swarm', 'auto_scale'];
-  if (swarm.baseAgents > swarm.maxAgents) {
-    context.issue(
-      'inconsistent',
-      ['swarm', 'base_agents'],
-      `base_agents ${swarm.baseAgents} is above max_agents ${swarm.maxAgents}: lower base_agents or raise max_agents`,
-    );
-  }
-  if (autoScale.minAgents > autoScale.maxAgents) {
-    context.issue(
-      'inconsistent',
-      [...auto, 'min_agents'],
-      `min_agents ${autoScale.minAgents} is above max_agents ${autoScale.maxAgents}: lower min_agents or raise max_agents`,
-    );
-  }
-  if (autoScale.maxAgents > swarm.maxAgents) {
-    context.issue(
-      'inconsistent',
-      [...auto, 'max_agents'],
-      `auto_scale.max_agents ${autoScale.maxAgents} is above swarm.max_agents ${swarm.maxAgents}, the hard limit of the pool: raise swarm.max_agents too, or lower auto_scale.max_agents`,
-    );
-  }
-  if (swarm.baseAgents < autoScale.minAgents || swarm.baseAgents > autoScale.maxAgents) {
-    context.warn(
-      'bounds',
-      ['swarm', 'base_agents'],
-      `base_agents ${swarm.baseAgents} is outside auto_scale ${autoScale.minAgents}..${autoScale.maxAgents}, so the scaler moves the pool away from it at once`,
-    );
-  }
-  checkCapacity(config.categories, autoScale.maxAgents, context);
-}
-
-function checkCapacity(
-  categories: AgentCategory[],
-  maxAgents: number,
-  context: BuildContext,
-): void {
-  const total = categories.reduce((sum, category) => sum + category.capacity, 0);
-  if (categories.length > 0 && total < maxAgents) {
-    context.warn(
-      'capacity',
-      ['swarm', 'auto_scale', 'max_agents'],
-      `the categories hold ${total} agents in all, below max_agents ${maxAgents}, so the pool never reaches its maximum: raise category capacities`,
-    );
-  }
 }

@@ -29,9 +29,11 @@ import {
   type YAMLMap,
 } from 'yaml';
 
+import { ConfigError } from './errors';
 import { loadConfigText, type LoadOptions } from './load';
 import type { LoadedConfig } from './model';
 import type { DocPath } from './key-path';
+import { ALIAS_CYCLE_MESSAGE, checkStructure } from './yaml-source';
 
 /** Raised when an edit cannot be made in place; the file is left unchanged. */
 export class EditError extends Error {
@@ -73,6 +75,7 @@ export class ConfigEditor {
   /** Sets the value at `path`, replacing the old value's text or adding the key to its map. */
   set(path: DocPath, value: unknown): void {
     const node = this.doc.getIn(path, true) as Node | null | undefined;
+    this.checkValue(path, value, node);
     if (this.doc.hasIn(path) && node?.range) {
       this.replaceNode(node, value, path);
     } else {
@@ -92,12 +95,20 @@ export class ConfigEditor {
     if (!pair || !keyNode?.range || !isMap(parent) || parent.flow) {
       throw new EditError(`cannot remove ${path.join('.')}: it is not a key of a block mapping`);
     }
-    const start = lineStart(this.text, keyNode.range[0]);
+    const keyStart = lineStart(this.text, keyNode.range[0]);
+    const start = commentStart(this.text, keyStart, columnOf(this.text, keyNode.range[0]));
     const valueEnd = contentEnd(
       this.text,
       ((pair.value as Node | null)?.range ?? keyNode.range)[1],
     );
-    this.splice(start, lineEndWithBreak(this.text, valueEnd), '');
+    let end = lineEndWithBreak(this.text, valueEnd);
+    // The blank line that separated the entry from the next one would now open the mapping or
+    // double a blank line, so it goes too.
+    const isOpening = start === 0 || previousLine(this.text, start).trim() === '' ||
+      indentOf(previousLine(this.text, start)) < columnOf(this.text, keyNode.range[0]);
+    const next = this.text.slice(end, lineEndWithBreak(this.text, end));
+    if (isOpening && next.length > 0 && next.trim() === '') end += next.length;
+    this.splice(start, end, '');
   }
 
   /** Validates the current text as the file's new content; throws ConfigError when invalid. */
@@ -117,6 +128,20 @@ export class ConfigEditor {
     }
     writeAtomically(this.file, this.text);
     return loaded;
+  }
+
+  /** Rejects a value that contains itself (from a YAML alias such as `&a [*a]`), as loading does. */
+  private checkValue(path: DocPath, value: unknown, node: Node | null | undefined): void {
+    if (checkStructure(value) !== 'cycle') return;
+    const offset = node?.range?.[0] ?? 0;
+    const lines = this.text.slice(0, offset).split('\n');
+    const source = {
+      file: this.file,
+      line: lines.length,
+      column: lines[lines.length - 1].length + 1,
+      path: path.join('.'),
+    };
+    throw new ConfigError(this.file, [{ code: 'alias-limit', message: ALIAS_CYCLE_MESSAGE, source }]);
   }
 
   private replaceNode(node: Node, value: unknown, path: DocPath): void {
@@ -278,6 +303,29 @@ function keyColumn(doc: Document, text: string, path: DocPath): number {
   const pair = isMap(parent) ? findPair(parent, path[path.length - 1]) : undefined;
   const range = (pair?.key as Node | undefined)?.range;
   return range ? columnOf(text, range[0]) : 0;
+}
+
+/**
+ * Returns the start of the comment lines directly above the line at `start` that are indented
+ * like it (column `column`), which belong to that entry; `start` when there are none.
+ */
+function commentStart(text: string, start: number, column: number): number {
+  let at = start;
+  while (at > 0) {
+    const line = previousLine(text, at);
+    if (!line.trimStart().startsWith('#') || indentOf(line) !== column) break;
+    at -= line.length + 1;
+  }
+  return at;
+}
+
+/** Returns the line that ends just before the line starting at `start`, without its break. */
+function previousLine(text: string, start: number): string {
+  return text.slice(lineStart(text, start - 1), start - 1);
+}
+
+function indentOf(line: string): number {
+  return line.length - line.trimStart().length;
 }
 
 function columnOf(text: string, offset: number): number {

@@ -80,12 +80,14 @@ export function parseDuration(input: unknown): number {
     ? [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)]
     : [];
   if (parts.length === 0) {
-    const hint = /^\d+(?:\.\d+)?$/.test(text)
-      ? ` has no unit: write "${text}s" or "${text}m"`
-      : ' is invalid';
+    if (/^\d+(?:\.\d+)?$/.test(text)) {
+      throw new QuantityError(
+        `duration ${show(input)} has no unit: write it with one of ms, s, m, h, d or w, such as "${text}s" or "${text}m"`,
+        'ambiguous-quantity',
+      );
+    }
     throw new QuantityError(
-      `duration ${show(input)}${hint}: expected a number with a unit ms, s, m, h, d or w, such as "60s" or "1h30m"`,
-      hint === ' is invalid' ? 'invalid-quantity' : 'ambiguous-quantity',
+      `duration ${show(input)} is invalid: expected a number with a unit ms, s, m, h, d or w, such as "60s" or "1h30m"`,
     );
   }
   return parts.reduce((sum, [, value, unit]) => sum + Number(value) * DURATION_SECONDS[unit], 0);
@@ -113,7 +115,7 @@ export function parseNumber(input: unknown): number {
 export function parseRatio(input: unknown): number {
   const text = typeof input === 'string' ? stripBound(input) : undefined;
   if (text !== undefined && text.endsWith('%')) {
-    const percent = parseNumber(text.slice(0, -1).trim());
+    const percent = asRatio(input, () => parseNumber(text.slice(0, -1).trim()));
     if (percent > 100) {
       throw new QuantityError(
         `percentage ${show(input)} is above 100%: expected a value from 0% to 100%`,
@@ -122,7 +124,7 @@ export function parseRatio(input: unknown): number {
     }
     return percent / 100;
   }
-  const value = parseNumber(input);
+  const value = asRatio(input, () => parseNumber(input));
   if (value > 1) {
     throw new QuantityError(
       `ratio ${show(input)} is above 1: write a percentage such as "${value}%" or a fraction such as ${value / 100}`,
@@ -130,6 +132,19 @@ export function parseRatio(input: unknown): number {
     );
   }
   return value;
+}
+
+/** Runs `parse`, replacing a plain-number hint with the forms a ratio accepts. */
+function asRatio(input: unknown, parse: () => number): number {
+  try {
+    return parse();
+  } catch (err) {
+    // A number that parses but is out of range keeps its own message, which names the range.
+    if (!(err instanceof QuantityError) || typeof input === 'number') throw err;
+    throw new QuantityError(
+      `ratio ${show(input)} is invalid: expected a percentage such as "5%" or a fraction from 0 to 1 such as 0.05`,
+    );
+  }
 }
 
 /**

@@ -45,6 +45,7 @@ export class YamlSource {
     readonly doc: Document,
     private readonly counter: LineCounter,
     private readonly lineMap: LineOrigin[] | undefined,
+    private readonly text: string,
   ) {}
 
   /** Parses `text`; throws ConfigError with every syntax problem, or for an empty or oversized input. */
@@ -59,7 +60,7 @@ export class YamlSource {
       uniqueKeys: true,
       prettyErrors: false,
     });
-    const source = new YamlSource(file, doc, counter, lineMap);
+    const source = new YamlSource(file, doc, counter, lineMap, text);
     const issues = source.relevantErrors().map((error): ConfigIssue => {
       if (error.code === 'DUPLICATE_KEY') return source.duplicateKey(error.pos[0], text);
       const offset = keyOffset(error, text);
@@ -90,8 +91,7 @@ export class YamlSource {
         throw new ConfigError(this.file, [
           {
             code: 'alias-limit',
-            message:
-              'an alias refers to a node that contains it, which has no finite value: replace the alias with the values it stands for',
+            message: ALIAS_CYCLE_MESSAGE,
             source: this.point(1, 1, ''),
           },
         ]);
@@ -126,6 +126,12 @@ export class YamlSource {
       if (node?.range) return this.at(node.range[0], path.join('.'));
     }
     return this.point(1, 1, path.join('.'));
+  }
+
+  /** Returns the scalar at `path` as written in the file, such as `1e400`, or undefined. */
+  writtenAt(path: Path): string | undefined {
+    const node = this.doc.getIn(path, true);
+    return isScalar(node) && node.range ? this.text.slice(node.range[0], node.range[1]) : undefined;
   }
 
   /** Returns the position of the key at the end of `path` (for unknown keys), else of its value. */
@@ -219,11 +225,18 @@ export class YamlSource {
   }
 }
 
+/** Message for an alias to its own ancestor, shared by loading and `config set`. */
+export const ALIAS_CYCLE_MESSAGE =
+  'an alias refers to a node that contains it, which has no finite value: replace the alias with the values it stands for';
+
 /**
  * Finds a value that contains itself (a YAML alias to an ancestor) or nesting deeper than
  * MAX_DEPTH; the recursion stops at that depth.
  */
-function checkStructure(value: unknown, ancestors: unknown[]): 'cycle' | 'depth' | undefined {
+export function checkStructure(
+  value: unknown,
+  ancestors: unknown[] = [],
+): 'cycle' | 'depth' | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   if (ancestors.includes(value)) return 'cycle';
   if (ancestors.length >= MAX_DEPTH) return 'depth';

@@ -151,6 +151,15 @@ function wrongType(path: Path, expected: string, value: unknown, source: YamlSou
   // YAML 1.2 reads `1_000` as text; counts of agents take plain digits.
   const isDigitGroups = typeof value === 'string' && /^\d{1,3}(_\d{3})+$/.test(value);
   const hint = isDigitGroups ? `, so write it without "_" as ${value.replace(/_/g, '')}` : '';
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    const written = source.writtenAt(path)?.trim() ?? String(value);
+    const problem = /inf|nan/i.test(written) ? 'is not a finite number' : 'is too large';
+    return {
+      code: 'wrong-type',
+      message: `${written} ${problem}: expected ${expectedText} between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`,
+      source: source.locate(path),
+    };
+  }
   return {
     code: 'wrong-type',
     message: `value ${show(value)} is ${kindOf(value)}: expected ${expectedText}${hint}`,
@@ -174,7 +183,6 @@ function kindOf(value: unknown): string {
   if (value === null) return 'empty';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'number' && !Number.isFinite(value)) return 'not finite';
   if (typeof value === 'number' && !Number.isInteger(value)) return 'a fraction';
   return `a ${typeof value}`;
 }

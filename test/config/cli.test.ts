@@ -201,6 +201,40 @@ describe('config get and set', () => {
     expect(get.stdout).toBe('Health # core\n');
   });
 
+  test('a self-referencing alias exits 2', async () => {
+    const set = await cli(
+      'config',
+      'set',
+      'scaling_rules.error_rate.threshold',
+      '&a [*a]',
+      '--config',
+      file,
+    );
+    writeFileSync(join(dir, 'cycle.yaml'), 'swarm: &a [*a]\n');
+    const validate = await cli('validate', join(dir, 'cycle.yaml'));
+    const aliasError = /an alias refers to a node that contains it[^\n]*/.exec(validate.stderr)?.[0];
+
+    expect(set.code).toBe(EXIT.invalidConfig);
+    expect(aliasError).toBeDefined();
+    expect(set.stderr).toContain(`scaling_rules.error_rate.threshold: ${aliasError}`);
+    expect(readFileSync(file, 'utf8')).toBe(ORIGINAL);
+  });
+
+  test('a ratio key suggests a percentage', async () => {
+    const result = await cli(
+      'config',
+      'set',
+      'scaling_rules.error_rate.threshold',
+      'fast',
+      '--config',
+      file,
+    );
+    expect(result.code).toBe(EXIT.invalidConfig);
+    expect(result.stderr).toContain('5%');
+    expect(result.stderr).toContain('0.05');
+    expect(result.stderr).not.toContain('1_048_576');
+  });
+
   test('an absent key is reported by get', async () => {
     const result = await cli('config', 'get', 'scaler.heartbeat_ttl', '--config', file);
     expect(result.code).toBe(EXIT.failure);
@@ -268,6 +302,41 @@ describe('triggers', () => {
     expect(readFileSync(file, 'utf8')).toContain('spawn: ["a", "b", "actor-system-manager"]');
     const removed = await cli('triggers', 'remove', '--name', 'actor-load', '--config', file);
     expect(removed.code).toBe(EXIT.ok);
+    expect(readFileSync(file, 'utf8')).toBe(ORIGINAL);
+  });
+
+  test('remove takes the comment above the entry', async () => {
+    const removed = await cli('triggers', 'remove', '--name', 'cpu_scaling', '--config', file);
+    const written = readFileSync(file, 'utf8');
+
+    expect(removed.code).toBe(EXIT.ok);
+    expect(written).not.toContain('CPU-based scaling');
+    expect(written).toContain('scaling_triggers:\n  # Task queue scaling\n  queue_scaling:\n');
+    expect(written).toBe(
+      ORIGINAL.replace(
+        '  # CPU-based scaling\n  cpu_scaling:\n    scale_up_threshold: 70%\n    scale_down_threshold: 30%\n    agents_per_trigger: 5\n    cooldown: 60s\n    \n',
+        '',
+      ),
+    );
+  });
+
+  test('a duration without unit names the fix once', async () => {
+    const result = await cli(
+      'triggers',
+      'add',
+      '--name',
+      'actor-load',
+      '--threshold',
+      '50',
+      '--spawn',
+      'actor-system-manager',
+      '--cooldown',
+      '60',
+      '--config',
+      file,
+    );
+    expect(result.code).toBe(EXIT.invalidConfig);
+    expect(result.stderr.match(/"60s"/g)).toHaveLength(1);
     expect(readFileSync(file, 'utf8')).toBe(ORIGINAL);
   });
 

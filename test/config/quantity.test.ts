@@ -60,7 +60,7 @@ describe('parseRatio', () => {
   test.each([
     ['150%', 'ambiguous-quantity', /above 100%/],
     [70, 'ambiguous-quantity', /write a percentage such as "70%" or a fraction such as 0.7/],
-    ['abc%', 'invalid-quantity', /number "abc" is invalid/],
+    ['abc%', 'invalid-quantity', /ratio "abc%" is invalid: expected a percentage such as "5%"/],
     [-0.1, 'invalid-quantity', /0 or more/],
   ])('%p is rejected as %s', (input, code, message) => {
     const error = catchError(() => parseRatio(input));

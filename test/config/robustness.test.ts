@@ -11,7 +11,7 @@ import { ConfigError } from '../../src/config/errors';
 import { loadConfigText } from '../../src/config/load';
 
 const EXAMPLE = readFileSync(join(__dirname, '..', '..', 'ms-framework-swarm.yaml'), 'utf8');
-const HEAD = 'swarm:\n  base_agents: 1\n  max_agents: 2\n';
+const HEAD = 'swarm:\n  base_agents: 0\n  max_agents: 2\n';
 
 /** Loads text and returns the ConfigError, or undefined when the text is valid. */
 function outcome(text: string): ConfigError | undefined {
@@ -37,7 +37,7 @@ describe('hostile documents', () => {
     [
       'an infinite number',
       'swarm:\n  base_agents: 1e400\n  max_agents: 2\n',
-      /value Infinity is not finite/,
+      /swarm.base_agents: 1e400 is too large: expected a number between/,
     ],
     ['a null section', 'swarm:\ncore:\n', /swarm: value null is empty: expected a mapping/],
     [
