@@ -65,7 +65,15 @@ export class AdminClient {
   ): Promise<T> {
     let response;
     try {
-      response = await this.http.request({ method, url: path, data: body, params });
+      // The service accepts POST bodies only as application/json, so even `{}` is sent typed.
+      const headers = method === 'post' ? { 'content-type': 'application/json' } : undefined;
+      response = await this.http.request({
+        method,
+        url: path,
+        data: method === 'post' ? JSON.stringify(body ?? {}) : undefined,
+        params,
+        headers,
+      });
     } catch (err) {
       throw new AdminApiError(
         `could not reach the scaler at ${this.baseUrl}: ${err instanceof Error ? err.message : String(err)}; check --url and that "swarm-scaler serve" runs`,

@@ -3,19 +3,14 @@
  * only 5xx responses, so a notification gets 2xx only once it is committed, and 503 when the store
  * cannot be reached. Input errors get 4xx and store nothing.
  */
-import express, {
-  type ErrorRequestHandler,
-  type Request,
-  type Response,
-  type Router,
-} from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 
 import { WEBHOOK_PATH } from '../catalog/alert-contract';
 import type { Logger } from '../log';
-import { StoreError } from '../store/errors';
 import { listDecisions } from '../store/scaler-repository';
 import { requireCredentials, type ScalerAuth } from './auth';
+import { handleErrors, parseDecisionsQuery, requireJsonContentType } from './http-checks';
 import type { ScalerMetrics } from './metrics';
 import { readAlertView, readPoolView } from './pool-view';
 import type { ScalerCore } from './scaler-core';
@@ -34,19 +29,16 @@ export interface RouterSettings {
   logger: Logger;
 }
 
-const decisionsQuery = z.object({
-  rule: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.coerce.number().int().positive().optional(),
-});
-
 /** Builds the router; mount it at the root of the service. */
 export function createScalerRouter(settings: RouterSettings): Router {
   const router = express.Router();
   const guard = requireCredentials(settings.auth);
-  const json = express.json({ limit: settings.maxBodyBytes, type: () => true });
+  // Not strict, so that a body such as `null` reaches the schema and gets its own message.
+  const json = express.json({ limit: settings.maxBodyBytes, strict: false });
+  const smallJson = express.json({ limit: 4096, strict: false });
+  const jsonOnly = requireJsonContentType;
 
-  router.post(WEBHOOK_PATH, countStatus(settings.metrics), guard, json, async (req, res) => {
+  router.post(WEBHOOK_PATH, countStatus(settings.metrics), guard, jsonOnly, json, async (req, res) => {
     const parsed = parseWebhookPayload(req.body);
     if ('issues' in parsed) {
       settings.logger.info({ issues: parsed.issues }, 'webhook payload rejected');
@@ -54,7 +46,7 @@ export function createScalerRouter(settings: RouterSettings): Router {
         .status(400)
         .json({
           error: 'invalid_payload',
-          message: 'the body is not an Alertmanager webhook payload (version 4)',
+          message: 'the body is not an Alertmanager webhook payload (a JSON object, version 4)',
           issues: parsed.issues,
         });
       return;
@@ -74,23 +66,22 @@ export function createScalerRouter(settings: RouterSettings): Router {
   });
 
   router.get('/api/v1/decisions', guard, async (req, res) => {
-    const query = decisionsQuery.safeParse(req.query);
-    if (!query.success) {
-      res
-        .status(400)
-        .json({
-          error: 'invalid_query',
-          issues: query.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-        });
+    const parsed = parseDecisionsQuery(req.query);
+    if ('issues' in parsed) {
+      res.status(400).json({
+        error: 'invalid_query',
+        message: parsed.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '),
+        issues: parsed.issues,
+      });
       return;
     }
-    const decisions = await settings.readDecisions(query.data);
+    const decisions = await settings.readDecisions(parsed.query);
     const last = decisions[decisions.length - 1];
-    const nextCursor = decisions.length === query.data.limit && last ? last.id : null;
+    const nextCursor = decisions.length === parsed.query.limit && last ? last.id : null;
     res.json({ decisions, nextCursor });
   });
 
-  router.post('/api/v1/scale', guard, express.json({ limit: 4096 }), async (req, res) => {
+  router.post('/api/v1/scale', guard, jsonOnly, smallJson, async (req, res) => {
     const { min, max } = settings.bounds;
     const body = z
       .object({ target: z.number().int().min(min).max(max).nullable() })
@@ -112,14 +103,14 @@ export function createScalerRouter(settings: RouterSettings): Router {
     );
   });
 
-  router.post('/api/v1/pause', guard, async (_req, res) =>
+  router.post('/api/v1/pause', guard, jsonOnly, smallJson, async (_req, res) =>
     control(settings, res, { paused: true }, 'pause'),
   );
-  router.post('/api/v1/resume', guard, async (_req, res) =>
+  router.post('/api/v1/resume', guard, jsonOnly, smallJson, async (_req, res) =>
     control(settings, res, { paused: false, targetPin: null }, 'resume'),
   );
 
-  router.post('/api/v1/dry-run', guard, express.json({ limit: 4096 }), async (req, res) => {
+  router.post('/api/v1/dry-run', guard, jsonOnly, smallJson, async (req, res) => {
     const body = z.object({ enabled: z.boolean() }).safeParse(req.body);
     if (!body.success) {
       res
@@ -169,45 +160,5 @@ function countStatus(metrics: ScalerMetrics) {
   return (_req: Request, res: Response, next: () => void) => {
     res.on('finish', () => metrics.webhookRequests.inc({ status: String(res.statusCode) }));
     next();
-  };
-}
-
-function handleErrors(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
-    const type =
-      typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
-    if (type === 'entity.too.large') {
-      res
-        .status(413)
-        .json({
-          error: 'payload_too_large',
-          message: 'the body is larger than the configured limit (maxBodyBytes)',
-        });
-    } else if (
-      type === 'entity.parse.failed' ||
-      type === 'encoding.unsupported' ||
-      type === 'charset.unsupported'
-    ) {
-      res
-        .status(400)
-        .json({
-          error: 'invalid_json',
-          message: `the body is not valid JSON: ${(err as Error).message}`,
-        });
-    } else if (err instanceof StoreError && err.retryable) {
-      logger.warn({ err }, 'store unavailable; responding 503');
-      res
-        .status(503)
-        .setHeader('Retry-After', '5')
-        .json({
-          error: 'store_unavailable',
-          message: 'the decision could not be made durable; retry later',
-        });
-    } else {
-      logger.error({ err }, 'request failed');
-      res
-        .status(500)
-        .json({ error: 'internal_error', message: 'the request failed; see the scaler log' });
-    }
   };
 }

@@ -5,33 +5,42 @@
  */
 import { z } from 'zod';
 
-const labelSet = z.record(z.string(), z.string());
-const timestamp = z.string().refine((text) => !Number.isNaN(Date.parse(text)), {
-  message: 'expected an RFC 3339 timestamp such as 2024-05-01T12:00:00Z',
-});
+import {
+  annotationSetSchema,
+  boundedText,
+  fingerprintSchema,
+  labelSetSchema,
+  MAX_LABEL_BYTES,
+  MAX_TEXT_BYTES,
+  timestampSchema,
+} from './payload-text';
+
+const labelSet = labelSetSchema;
+const timestamp = timestampSchema;
+const text = boundedText(MAX_TEXT_BYTES);
 
 /** One alert of a webhook payload. */
 export const webhookAlertSchema = z.object({
   status: z.enum(['firing', 'resolved']),
   labels: labelSet,
-  annotations: labelSet.default({}),
+  annotations: annotationSetSchema.default({}),
   startsAt: timestamp,
   endsAt: timestamp.optional(),
-  generatorURL: z.string().optional(),
-  fingerprint: z.string().min(1, 'expected a non-empty fingerprint'),
+  generatorURL: text.optional(),
+  fingerprint: fingerprintSchema,
 });
 
 /** The whole payload; unknown top-level fields are accepted, as later versions may add some. */
 export const webhookPayloadSchema = z.object({
   version: z.literal('4', { message: 'expected webhook payload version "4"' }),
-  groupKey: z.string(),
+  groupKey: text,
   truncatedAlerts: z.number().int().nonnegative().optional(),
   status: z.enum(['firing', 'resolved']),
-  receiver: z.string(),
+  receiver: boundedText(MAX_LABEL_BYTES),
   groupLabels: labelSet.default({}),
   commonLabels: labelSet.default({}),
-  commonAnnotations: labelSet.default({}),
-  externalURL: z.string().optional(),
+  commonAnnotations: annotationSetSchema.default({}),
+  externalURL: text.optional(),
   alerts: z.array(webhookAlertSchema),
 });
 
@@ -48,12 +57,31 @@ export interface PayloadIssue {
 export function parseWebhookPayload(
   body: unknown,
 ): { payload: WebhookPayload } | { issues: PayloadIssue[] } {
-  const result = webhookPayloadSchema.safeParse(body);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return {
+      issues: [{ path: '(body)', message: `expected a JSON object, received ${describe(body)}` }],
+    };
+  const result = webhookPayloadSchema.safeParse(body, { error: describeMissing });
   if (result.success) return { payload: result.data };
   return {
     issues: result.error.issues.map((issue) => ({
       path: issue.path.length > 0 ? issue.path.join('.') : '(body)',
-      message: issue.message,
+      message:
+        issue.code === 'invalid_key'
+          ? `invalid name: ${issue.issues.map((inner) => inner.message).join('; ')}`
+          : issue.message,
     })),
   };
+}
+
+/** Names an absent required field "missing" instead of "expected string, received undefined". */
+function describeMissing(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === 'invalid_type' && issue.input === undefined)
+    return `missing: expected ${issue.expected}`;
+  return undefined;
+}
+
+function describe(body: unknown): string {
+  if (body === null) return 'null';
+  return Array.isArray(body) ? 'an array' : typeof body;
 }
