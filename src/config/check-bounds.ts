@@ -6,8 +6,12 @@ import type { BuildContext } from './build-context';
 import type { AgentCategory, SwarmConfig } from './model';
 import type { SwarmFile } from './schema';
 
-/** Checks base, minimum and maximum agent counts; `raw` tells which keys the file wrote. */
-export function checkBounds(config: SwarmConfig, raw: SwarmFile['swarm'], context: BuildContext) {
+/** Checks base, minimum and maximum agent counts; `raw` is the swarm section as written. */
+export function checkBounds(
+  config: SwarmConfig,
+  raw: SwarmFile['swarm'],
+  context: BuildContext,
+): void {
   const { swarm, autoScale } = config;
   const auto = ['swarm', 'auto_scale'];
   const isMinWritten = raw.auto_scale?.min_agents !== undefined;
@@ -64,12 +68,12 @@ function placeableCategories(categories: AgentCategory[]): AgentCategory[] {
   );
 }
 
-/** Errors when the base pool or the minimum holds more agents than the categories can place. */
+/** Reports the base pool or an explicit minimum that exceeds what the categories can place. */
 function checkBasePool(config: SwarmConfig, isMinWritten: boolean, context: BuildContext): void {
   const { swarm, autoScale, categories } = config;
   const capacity = basePoolCapacity(categories);
   const parts = placeableCategories(categories).map(({ name, capacity: n }) => `${name} ${n}`);
-  const held =
+  const placeable =
     parts.length === 0
       ? 'no non-dynamic category has agents, so the scaler can place none'
       : `the non-dynamic categories hold only ${capacity} (${parts.join(', ')})`;
@@ -82,14 +86,14 @@ function checkBasePool(config: SwarmConfig, isMinWritten: boolean, context: Buil
     context.issue(
       'inconsistent',
       ['swarm', 'base_agents'],
-      `base_agents ${swarm.baseAgents}${minNote} starts ${base} agents${capped}, but ${held}: ${fix('base_agents')}`,
+      `base_agents ${swarm.baseAgents}${minNote} starts ${base} agents${capped}, but ${placeable}: ${fix('base_agents')}`,
     );
   }
   if (isMinWritten && autoScale.minAgents > capacity) {
     context.issue(
       'inconsistent',
       ['swarm', 'auto_scale', 'min_agents'],
-      `min_agents ${autoScale.minAgents} keeps at least ${autoScale.minAgents} agents, but ${held}: ${fix('min_agents')}`,
+      `min_agents ${autoScale.minAgents} keeps at least ${autoScale.minAgents} agents, but ${placeable}: ${fix('min_agents')}`,
     );
   }
 }

@@ -101,14 +101,9 @@ export class ConfigEditor {
       this.text,
       ((pair.value as Node | null)?.range ?? keyNode.range)[1],
     );
-    let end = lineEndWithBreak(this.text, valueEnd);
-    // The blank line that separated the entry from the next one would now open the mapping or
-    // double a blank line, so it goes too.
-    const isOpening = start === 0 || previousLine(this.text, start).trim() === '' ||
-      indentOf(previousLine(this.text, start)) < columnOf(this.text, keyNode.range[0]);
-    const next = this.text.slice(end, lineEndWithBreak(this.text, end));
-    if (isOpening && next.length > 0 && next.trim() === '') end += next.length;
-    this.splice(start, end, '');
+    const end = lineEndWithBreak(this.text, valueEnd);
+    const column = columnOf(this.text, keyNode.range[0]);
+    this.splice(start, withBlankAfter(this.text, start, end, column), '');
   }
 
   /** Validates the current text as the file's new content; throws ConfigError when invalid. */
@@ -306,8 +301,8 @@ function keyColumn(doc: Document, text: string, path: DocPath): number {
 }
 
 /**
- * Returns the start of the comment lines directly above the line at `start` that are indented
- * like it (column `column`), which belong to that entry; `start` when there are none.
+ * Returns the start of the comment lines directly above the line at `start` and indented to
+ * `column`, because those comments belong to that entry. Returns `start` when there are none.
  */
 function commentStart(text: string, start: number, column: number): number {
   let at = start;
@@ -317,6 +312,18 @@ function commentStart(text: string, start: number, column: number): number {
     at -= line.length + 1;
   }
   return at;
+}
+
+/**
+ * Returns `end` extended over the blank line after a removed entry when the text before `start`
+ * is a blank line or the parent key, because that blank line would then double a blank line or
+ * open the mapping.
+ */
+function withBlankAfter(text: string, start: number, end: number, column: number): number {
+  const before = start === 0 ? '' : previousLine(text, start);
+  const isOpening = before.trim() === '' || indentOf(before) < column;
+  const next = text.slice(end, lineEndWithBreak(text, end));
+  return isOpening && next.length > 0 && next.trim() === '' ? end + next.length : end;
 }
 
 /** Returns the line that ends just before the line starting at `start`, without its break. */

@@ -4,7 +4,7 @@
  */
 import type { YAMLError } from 'yaml';
 
-/** Deepest nesting accepted; the example nests 6 levels, and deeper input could exhaust the stack. */
+/** Deepest nesting accepted. The example nests 6 levels, and deeper input could exhaust the stack. */
 export const MAX_DEPTH = 64;
 
 /** Fixed messages for codes whose library text names no fix. */
