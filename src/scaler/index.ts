@@ -90,8 +90,14 @@ export async function openScaler(options: ScalerOptions): Promise<OpenedScaler> 
   const database: Database = await openDatabase({
     databaseUrl: options.databaseUrl,
     dataDir: options.dataDir,
+    logger,
   });
-  await migrate(database, (message) => logger.debug({ migration: message }, 'migration'));
+  try {
+    await migrate(database, (message) => logger.debug({ migration: message }, 'migration'));
+  } catch (err) {
+    await database.close().catch(() => undefined);
+    throw err;
+  }
   const metrics = registerScalerMetrics(options.registry, () => countPool(database, swarm));
   const core = new ScalerCore({
     database,

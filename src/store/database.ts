@@ -2,6 +2,7 @@
  * The store's view of a database: PostgreSQL through `pg` when a URL is given, an embedded PGlite
  * otherwise. Both run the same SQL and the same migrations.
  */
+import type { Logger } from '../log';
 import { StoreError } from './errors';
 import { PgliteDatabase } from './pglite-database';
 import { PostgresDatabase } from './postgres-database';
@@ -62,6 +63,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Maximum connections of the `pg` pool. */
   poolSize?: number;
+  /** Receives the warning when a stale PGlite folder lock is taken over. */
+  logger?: Logger;
 }
 
 /** Opens the database named by the options. */
@@ -69,7 +72,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.databaseUrl) {
     return PostgresDatabase.open(options.databaseUrl, options.poolSize ?? 10);
   }
-  return PgliteDatabase.open(options.dataDir);
+  return PgliteDatabase.open(options.dataDir, options.logger);
 }
 
 /** Rejects a call on a database that was closed. */

@@ -8,6 +8,8 @@ import {
   type QueryResult,
   type Transaction,
 } from './database';
+import type { Logger } from '../log';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { toStoreError } from './errors';
 
 /** PGlite behind the Database interface. PGlite has one session, so transactions run one at a time. */
@@ -15,13 +17,25 @@ export class PgliteDatabase implements Database {
   readonly kind = 'pglite';
   private isClosed = false;
 
-  private constructor(private readonly db: PGlite) {}
+  private constructor(
+    private readonly db: PGlite,
+    private readonly lock?: DataDirLock,
+  ) {}
 
-  /** Opens PGlite; PGlite ships as an ES module, so it is imported dynamically. */
-  static async open(dataDir?: string): Promise<PgliteDatabase> {
-    const { PGlite } = await import('@electric-sql/pglite');
-    const db = (await PGlite.create(dataDir)) as unknown as PGlite;
-    return new PgliteDatabase(db);
+  /**
+   * Opens PGlite; PGlite ships as an ES module, so it is imported dynamically. A data folder is
+   * locked first (see lockDataDir), so a second process on the same folder fails to open.
+   */
+  static async open(dataDir?: string, logger?: Logger): Promise<PgliteDatabase> {
+    const lock = dataDir === undefined ? undefined : lockDataDir(dataDir, logger);
+    try {
+      const { PGlite } = await import('@electric-sql/pglite');
+      const db = (await PGlite.create(dataDir)) as unknown as PGlite;
+      return new PgliteDatabase(db, lock);
+    } catch (err) {
+      lock?.release();
+      throw toStoreError(err, 'opening the PGlite data folder', true);
+    }
   }
 
   async query<R>(text: string, params: unknown[] = []): Promise<QueryResult<R>> {
@@ -69,7 +83,11 @@ export class PgliteDatabase implements Database {
   async close(): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
-    await this.db.close();
+    try {
+      await this.db.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 import { escapeLiteral, Pool, type PoolClient, type QueryResult as PgResult } from 'pg';
 
 import type { Database, MigrationClient, QueryResult, Statement, Transaction } from './database';
-import { toStoreError } from './errors';
+import { connectError, toStoreError } from './errors';
 
 /** A `pg` pool behind the Database interface; every error becomes a StoreError. */
 export class PostgresDatabase implements Database {
@@ -15,9 +15,13 @@ export class PostgresDatabase implements Database {
     const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
     // An idle client that loses its connection emits 'error'; the next query reports it instead.
     pool.on('error', () => undefined);
-    const database = new PostgresDatabase(pool);
-    await database.query('SELECT 1');
-    return database;
+    try {
+      await pool.query('SELECT 1');
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw connectError(err, url);
+    }
+    return new PostgresDatabase(pool);
   }
 
   async query<R>(text: string, params: unknown[] = []): Promise<QueryResult<R>> {
