@@ -52,7 +52,10 @@ export function parseDecisionsQuery(
 ): { query: DecisionsQuery } | { issues: { path: string; message: string }[] } {
   const repeated = Object.entries(query as Record<string, unknown>)
     .filter(([, value]) => typeof value !== 'string')
-    .map(([name]) => ({ path: name, message: `give ${name} once, as a single value` }));
+    .map(([name]) => ({
+      path: name,
+      message: `${name} is given more than once: give each of rule, limit and cursor at most once`,
+    }));
   if (repeated.length > 0) return { issues: repeated };
   const result = decisionsQuerySchema.safeParse(query);
   if (result.success) return { query: { ...result.data, limit: result.data.limit ?? 50 } };
@@ -85,10 +88,10 @@ interface BodyParserError {
 
 /** Maps errors to responses: body-parser's 4xx, 503 for an unavailable store, else 500. */
 export function handleErrors(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
+  return (err: unknown, req, res, _next) => {
     const parserError = asBodyParserError(err);
     if (parserError) {
-      const { status, body } = describeParserError(parserError);
+      const { status, body } = describeParserError(parserError, req.headers['content-encoding']);
       logger.info({ status, type: parserError.type }, 'request body rejected');
       res.status(status).json(body);
     } else if (err instanceof StoreError && err.retryable) {
@@ -114,7 +117,10 @@ function asBodyParserError(err: unknown): (BodyParserError & { status: number })
   return { status, type: fields.type, limit: fields.limit, message: err.message };
 }
 
-function describeParserError(err: BodyParserError & { status: number }): {
+function describeParserError(
+  err: BodyParserError & { status: number },
+  contentEncoding: string | undefined,
+): {
   status: number;
   body: { error: string; message: string };
 } {
@@ -147,7 +153,12 @@ function describeParserError(err: BodyParserError & { status: number }): {
     default:
       return {
         status: err.status,
-        body: { error: 'invalid_body', message: `the body could not be read: ${err.message}` },
+        body: {
+          error: 'invalid_body',
+          message: contentEncoding
+            ? `the body could not be decoded as Content-Encoding "${contentEncoding}": ${err.message}`
+            : `the body could not be read: ${err.message}`,
+        },
       };
   }
 }

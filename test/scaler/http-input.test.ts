@@ -129,7 +129,7 @@ describe('HTTP input checks on PostgreSQL without credentials', () => {
         'content-encoding': encoding,
       });
       expect(response.status).toBe(400);
-      expect(response.body.message).toBeTruthy();
+      expect(response.body.message).toContain(`Content-Encoding "${encoding}"`);
     });
 
     test('unknown encoding gets 415', async () => {
