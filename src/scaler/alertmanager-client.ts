@@ -3,14 +3,21 @@ import axios from 'axios';
 import { z } from 'zod';
 
 import type { IncomingAlert } from './notifications';
+import {
+  annotationSetSchema,
+  fingerprintSchema,
+  labelSetSchema,
+  timestampSchema,
+} from './payload-text';
 
+// The same bounds as the webhook, so that the re-read cannot store what the webhook rejects.
 const apiAlertSchema = z.array(
   z.object({
-    fingerprint: z.string().min(1),
-    labels: z.record(z.string(), z.string()),
-    annotations: z.record(z.string(), z.string()).default({}),
-    startsAt: z.string(),
-    endsAt: z.string().optional(),
+    fingerprint: fingerprintSchema,
+    labels: labelSetSchema,
+    annotations: annotationSetSchema.default({}),
+    startsAt: timestampSchema,
+    endsAt: timestampSchema.optional(),
     status: z.object({ state: z.string() }),
   }),
 );

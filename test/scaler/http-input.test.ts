@@ -233,3 +233,31 @@ describe('HTTP input checks on PostgreSQL without credentials', () => {
     });
   });
 });
+
+describe('HTTP input checks on PGlite', () => {
+  test('NUL and overlong fingerprint get 400', async () => {
+    const scaler = await startScaler({});
+    try {
+      const withNul = payload([
+        alert({ fingerprint: 'pg1', rule: RULE, kind: 'rule', labels: { team: '\u0000' } }),
+      ]);
+      const nulResponse = await scaler.post(WEBHOOK_PATH, withNul);
+      expect(nulResponse.status).toBe(400);
+      expect(nulResponse.body.issues[0].path).toBe('alerts.0.labels.team');
+
+      const longFingerprint = payload([
+        alert({ fingerprint: 'f'.repeat(10_000), rule: RULE, kind: 'rule' }),
+      ]);
+      const longResponse = await scaler.post(WEBHOOK_PATH, longFingerprint);
+      expect(longResponse.status).toBe(400);
+      expect(longResponse.body.issues[0].path).toBe('alerts.0.fingerprint');
+
+      const stored = await scaler.database.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM notifications',
+      );
+      expect(stored.rows[0].n).toBe(0);
+    } finally {
+      await scaler.stop();
+    }
+  });
+});
