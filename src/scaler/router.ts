@@ -38,7 +38,8 @@ export function createScalerRouter(settings: RouterSettings): Router {
   const smallJson = express.json({ limit: 4096, strict: false });
   const jsonOnly = requireJsonContentType;
 
-  router.post(WEBHOOK_PATH, countStatus(settings.metrics), guard, jsonOnly, json, async (req, res) => {
+  const countWebhook = countStatus(settings.metrics);
+  router.post(WEBHOOK_PATH, countWebhook, guard, jsonOnly, json, async (req, res) => {
     const parsed = parseWebhookPayload(req.body);
     if ('issues' in parsed) {
       settings.logger.info({ issues: parsed.issues }, 'webhook payload rejected');

@@ -51,9 +51,12 @@ export function toStoreError(err: unknown, operation: string, isConnecting = fal
     (typeof code === 'string' && (NETWORK_CODES.has(code) || RETRYABLE_SQLSTATE.test(code))) ||
     /terminat|Connection terminated|not queryable|closed|timeout|after calling end/i.test(text);
   return isUnavailable
-    ? new StoreError(`database unavailable while ${operation}${detail}`, 'store_unavailable', true, {
-        cause: err,
-      })
+    ? new StoreError(
+        `database unavailable while ${operation}${detail}`,
+        'store_unavailable',
+        true,
+        { cause: err },
+      )
     : new StoreError(
         `database statement failed while ${operation}${detail}`,
         'store_query_failed',

@@ -26,7 +26,8 @@ describe('HTTP input checks on PostgreSQL without credentials', () => {
       (await scaler.database.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0].n,
     );
 
-  const firing = (fingerprint: string) => payload([alert({ fingerprint, rule: RULE, kind: 'rule' })]);
+  const firing = (fingerprint: string) =>
+    payload([alert({ fingerprint, rule: RULE, kind: 'rule' })]);
 
   const postRaw = async (path: string, body: string, headers: Record<string, string>) => {
     const response = await fetch(`${scaler.url}${path}`, { method: 'POST', headers, body });
@@ -79,16 +80,32 @@ describe('HTTP input checks on PostgreSQL without credentials', () => {
 
   describe('values the database cannot store', () => {
     const cases: [string, (body: ReturnType<typeof firing>) => void, string][] = [
-      ['NUL in a label value', (b) => ((b.alerts[0].labels as Labels).team = 'a\u0000b'), 'alerts.0.labels.team'],
-      ['NUL in a label name', (b) => ((b.alerts[0].labels as Labels)['te\u0000am'] = 'x'), 'alerts.0.labels'],
+      [
+        'NUL in a label value',
+        (b) => ((b.alerts[0].labels as Labels).team = 'a\u0000b'),
+        'alerts.0.labels.team',
+      ],
+      [
+        'NUL in a label name',
+        (b) => ((b.alerts[0].labels as Labels)['te\u0000am'] = 'x'),
+        'alerts.0.labels',
+      ],
       [
         'NUL in an annotation',
         (b) => (b.alerts[0].annotations = { summary: '\u0000' }),
         'alerts.0.annotations.summary',
       ],
-      ['NUL in the fingerprint', (b) => (b.alerts[0].fingerprint = 'ab\u0000'), 'alerts.0.fingerprint'],
+      [
+        'NUL in the fingerprint',
+        (b) => (b.alerts[0].fingerprint = 'ab\u0000'),
+        'alerts.0.fingerprint',
+      ],
       ['NUL in the groupKey', (b) => (b.groupKey = '\u0000'), 'groupKey'],
-      ['10,000-character fingerprint', (b) => (b.alerts[0].fingerprint = 'a'.repeat(10_000)), 'alerts.0.fingerprint'],
+      [
+        '10,000-character fingerprint',
+        (b) => (b.alerts[0].fingerprint = 'a'.repeat(10_000)),
+        'alerts.0.fingerprint',
+      ],
       [
         '6,000-character scaling_rule',
         (b) => (b.alerts[0].labels.scaling_rule = 'r'.repeat(6000)),
