@@ -140,13 +140,21 @@ describe('webhook on PostgreSQL', () => {
   });
 
   test('swarm_agents reports the pool', async () => {
-    await waitFor(async () => (await scaler.metric('swarm_agents')) === 24);
+    // The store marks an agent running only after the driver acknowledged its spawn, which
+    // happens after the webhook's response, so wait until no agent is still starting.
+    const agentsText = () => scaler.registry.getSingleMetricAsString('swarm_agents');
+    await waitFor(
+      async () =>
+        (await scaler.metric('swarm_agents')) === 24 &&
+        !/state="starting"\} [1-9]/.test(await agentsText()),
+    );
     expect(await scaler.metric('swarm_scaler_desired_agents')).toBe(24);
-    const text = await scaler.registry.getSingleMetricAsString('swarm_agents');
+    const text = await agentsText();
     expect(text).toMatch(
       /swarm_agents\{category="core_architecture",role="actor-supervisor",state="running"\} 1/,
     );
     expect(text).not.toMatch(/state="spawning"/);
+    expect(text).not.toMatch(/state="starting"\} [1-9]/);
   });
 
   test('watchdog clears the freeze', async () => {
