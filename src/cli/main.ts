@@ -44,7 +44,19 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`${err.message}\n`);
       return EXIT.invalidConfig;
     }
-    io.stderr(`swarm-scaler: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr(`swarm-scaler: ${describeError(err)}\n`);
     return EXIT.failure;
   }
+}
+
+/** Joins an error's message with the messages of its causes that it does not already contain. */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  let text = err.message;
+  let cause: unknown = err.cause;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
+    if (cause.message && !text.includes(cause.message)) text += `: ${cause.message}`;
+    cause = cause.cause;
+  }
+  return text;
 }
