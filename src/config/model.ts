@@ -8,7 +8,7 @@
 /** A comparison as written in a `spawn_when` condition. */
 export type Comparison = '>' | '>=' | '<' | '<=';
 
-/** Where a value came from in the input, for error messages and generated-file headers. */
+/** Position of a value in the input, for error messages and generated-file headers. */
 export interface SourceRef {
   file: string;
   line: number;
@@ -75,7 +75,7 @@ export interface AgentCategory {
   agents: AgentSpec[];
 }
 
-/** How a name in a `spawn` list was resolved to a role. */
+/** Rule by which a name in a `spawn` list was resolved to a role. */
 export type ResolutionKind = 'id' | 'capability' | 'near' | 'created';
 
 /** A name from a `spawn` list, resolved to the role that the pool runs. */
@@ -92,7 +92,7 @@ export interface ResolvedRole {
   reason?: string;
 }
 
-/** What a trigger or rule watches: a catalogue measure, or a PromQL override. */
+/** Quantity a trigger or rule watches: a catalogue measure, or a PromQL override. */
 export interface Measure {
   /** Catalogue measure name, such as `actor_system_load`. */
   name: string;

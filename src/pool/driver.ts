@@ -4,7 +4,7 @@
  */
 import type { AgentSpec } from '../config/model';
 
-/** What the scaler asks the runtime to start. */
+/** Agent that the scaler requests the runtime to start. */
 export interface SpawnRequest {
   /** Unique agent instance id chosen by the scaler, such as `actor-supervisor-7f3a2c`. */
   agentId: string;
@@ -23,7 +23,7 @@ export type DriverFailureReason =
   | 'exit_status'
   | 'invalid_response';
 
-/** Raised by drivers; `retryable` tells the caller whether trying again can help. */
+/** Raised by drivers; `retryable` is true when trying the same request again can succeed. */
 export class DriverError extends Error {
   override name = 'DriverError';
   /** Stable code derived from the reason, such as `DRIVER_TIMEOUT`. */
