@@ -19,7 +19,7 @@ export interface LabelSpec {
   maxValues?: number;
 }
 
-/** Where the exporter gets a signal from. */
+/** Source of a signal's values in the exporter. */
 export type SignalSource = 'event' | 'snapshot' | 'probe' | 'pool';
 
 export interface Signal {

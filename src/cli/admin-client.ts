@@ -6,6 +6,7 @@
 import axios, { type AxiosInstance } from 'axios';
 
 import { DEFAULT_PORT } from '../catalog/alert-contract';
+import type { PoolView } from '../scaler/pool-view';
 
 /** Default address of a local `swarm-scaler serve`. */
 export const DEFAULT_ADMIN_URL = `http://127.0.0.1:${DEFAULT_PORT}`;
@@ -106,24 +107,7 @@ export class AdminClient {
 }
 
 /** The `GET /api/v1/pool` body, as the verbs print it. */
-export interface PoolSummary {
-  desired: number;
-  actual: number;
-  agents: {
-    id: string;
-    role: string;
-    category: string;
-    state: string;
-    spawnedAt: string;
-    lastHeartbeatAt: string | null;
-  }[];
-  byCategory: Record<string, number>;
-  byRole: Record<string, number>;
-  frozen: boolean;
-  paused: boolean;
-  dryRun: boolean;
-  targetPin?: number | null;
-}
+export type PoolSummary = PoolView;
 
 /** Formats the pool as one line. */
 export function formatPoolLine(pool: PoolSummary): string {

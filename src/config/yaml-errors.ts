@@ -1,6 +1,6 @@
 /**
- * Rewrites the yaml library's parse errors into messages that say what is wrong in swarm-config
- * terms and how to fix it, keyed by the library's error codes (yaml 2.x `YAMLError.code`).
+ * Rewrites the yaml library's parse errors into messages that name the problem in swarm-config
+ * terms and the fix. Messages are keyed by the library's error codes (yaml 2.x `YAMLError.code`).
  */
 import type { YAMLError } from 'yaml';
 

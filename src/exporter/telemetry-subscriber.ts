@@ -94,7 +94,7 @@ export class TelemetrySubscriber {
       // failure here is a lost connection, which nats.js recovers from on its own.
       await nc.flush().catch(() => undefined);
       if (this.stopped) return;
-      // The gauge and the log line change together, so whoever sees one also sees the other.
+      // The gauge and the log line change together, so the metric and the log never disagree.
       this.options.self.connected.set(1);
       if (this.failures > 0)
         logger.info({ natsUrl, attempts: this.failures + 1 }, 'nats connected');

@@ -14,7 +14,7 @@ export const MAX_TEXT_BYTES = 16 * 1024;
 /** Maximum length of a fingerprint; Alertmanager's are 16 hex digits. */
 export const MAX_FINGERPRINT_CHARS = 64;
 
-/** A string without NUL and at most `maxBytes` bytes of UTF-8. */
+/** Builds a zod schema for a string without NUL and of at most `maxBytes` bytes of UTF-8. */
 export function boundedText(maxBytes: number) {
   return z
     .string()
@@ -54,9 +54,10 @@ export function isRfc3339(text: string): boolean {
   const match = RFC3339.exec(text);
   if (!match) return false;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
-  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate();
   const isLeap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const maxDay = month === 2 ? (isLeap ? 29 : 28) : daysInMonth;
+  // 2000 is a leap year, so its month lengths are right for every month but a common February.
+  let maxDay = new Date(Date.UTC(2000, month, 0)).getUTCDate();
+  if (month === 2 && !isLeap) maxDay = 28;
   const zoneHour = match[10] === undefined ? 0 : Number(match[10]);
   const zoneMinute = match[11] === undefined ? 0 : Number(match[11]);
   return (
